@@ -1,0 +1,58 @@
+"""What must happen later for an incident, derived from its state alone.
+
+The store keeps one row per item returned here; every command re-plans the incident, so a row whose
+reason disappeared (an update arrived, the incident was resolved) is simply not planned again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from incidentbot.domain.model import Incident, Status
+from incidentbot.domain.policy import Policy
+
+
+class DueKind(StrEnum):
+    UPDATE_DUE = "update_due"
+    UPDATE_OVERDUE = "update_overdue"
+    HANDOFF_REPING = "handoff_reping"
+    HANDOFF_EXPIRE = "handoff_expire"
+    POSTMORTEM_REMINDER = "postmortem_reminder"
+    ROLLUP = "rollup"
+    DIGEST = "digest"
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    kind: DueKind
+    due_at: datetime
+    role: str | None = None
+
+    def key(self, incident_number: int | None) -> str:
+        """Unique per pending item: a second process planning the same thing collides instead of doubling."""
+        parts = [str(self.kind)] if incident_number is None else [f"incident:{incident_number}", str(self.kind)]
+        if self.role:
+            parts.append(self.role)
+        return ":".join(parts)
+
+
+def plan(incident: Incident, policy: Policy) -> list[DueItem]:
+    items: list[DueItem] = []
+    if incident.is_open and incident.next_update_due_at is not None:
+        if not incident.update_reminded:
+            items.append(DueItem(DueKind.UPDATE_DUE, incident.next_update_due_at))
+        if not incident.overdue_noticed:
+            grace = policy.overdue_grace(incident.severity)
+            items.append(DueItem(DueKind.UPDATE_OVERDUE, incident.next_update_due_at + grace))
+    if incident.is_open:
+        for handoff in incident.pending_handoffs:
+            if not handoff.repinged:
+                reping_at = handoff.requested_at + policy.handoff_timeout / 2
+                items.append(DueItem(DueKind.HANDOFF_REPING, reping_at, role=str(handoff.role)))
+            expire_at = handoff.requested_at + policy.handoff_timeout
+            items.append(DueItem(DueKind.HANDOFF_EXPIRE, expire_at, role=str(handoff.role)))
+    if incident.status is Status.RESOLVED and incident.resolved_at and not incident.postmortem_reminded:
+        items.append(DueItem(DueKind.POSTMORTEM_REMINDER, incident.resolved_at + policy.postmortem_due))
+    return items

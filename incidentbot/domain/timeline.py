@@ -1,0 +1,39 @@
+"""Timeline events: the append-only record of everything that happened to an incident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+BOT = "bot"
+
+
+class Kind(StrEnum):
+    DECLARED = "declared"
+    UPDATE = "update"
+    STATUS_CHANGED = "status_changed"
+    NOTE = "note"
+    SEVERITY_CHANGED = "severity_changed"
+    SCOPE_CHANGED = "scope_changed"
+    FIELDS_SET = "fields_set"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"
+    HANDOFF_REQUESTED = "handoff_requested"
+    HANDOFF_REPINGED = "handoff_repinged"
+    HANDOFF_ACCEPTED = "handoff_accepted"
+    HANDOFF_DECLINED = "handoff_declined"
+    HANDOFF_EXPIRED = "handoff_expired"
+    HANDOFF_REPLACED = "handoff_replaced"
+    UPDATE_DUE = "update_due"
+    UPDATE_OVERDUE = "update_overdue"
+    POSTMORTEM_REMINDER = "postmortem_reminder"
+    DELIVERY_FAILED = "delivery_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    at: datetime
+    kind: Kind
+    actor: str
+    text: str
