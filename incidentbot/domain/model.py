@@ -126,7 +126,8 @@ class Incident:
         )
         scope = "company-wide" if incident.company_wide else f"division {division}"
         label = "DRILL " if drill else ""
-        incident._record(now, Kind.DECLARED, declared_by, f"{label}SEV{severity} declared ({scope}): {incident.summary}")
+        text = f"{label}SEV{severity} declared ({scope}): {incident.summary}"
+        incident._record(now, Kind.DECLARED, declared_by, text)
         wanted_commander = commander or declared_by
         wanted_communicator = communicator or wanted_commander
         if wanted_commander != declared_by:
@@ -248,7 +249,8 @@ class Incident:
                 self.commander = user
             else:
                 self.communicator = user
-            self._record(now, Kind.HANDOFF_ACCEPTED, user, f"<@{user}> accepted the {handoff.role} role from <@{previous}>")
+            text = f"<@{user}> accepted the {handoff.role} role from <@{previous}>"
+            self._record(now, Kind.HANDOFF_ACCEPTED, user, text)
         return accepted
 
     def decline_handoff(self, *, user: str, now: datetime, role: Role | None = None) -> list[Handoff]:
@@ -272,9 +274,8 @@ class Incident:
         if handoff is None or now < handoff.requested_at + policy.handoff_timeout:
             return None
         self.pending_handoffs.remove(handoff)
-        self._record(
-            now, Kind.HANDOFF_EXPIRED, BOT, f"No answer from <@{handoff.to}>: the {role} role stays with <@{self.holder(role)}>"
-        )
+        text = f"No answer from <@{handoff.to}>: the {role} role stays with <@{self.holder(role)}>"
+        self._record(now, Kind.HANDOFF_EXPIRED, BOT, text)
         return handoff
 
     # ----- update reminders ----------------------------------------------------------------------------
@@ -355,7 +356,8 @@ class Incident:
         replaced = self._pending(role)
         if replaced is not None:
             self.pending_handoffs.remove(replaced)
-            self._record(now, Kind.HANDOFF_REPLACED, actor, f"The pending {role} handoff to <@{replaced.to}> was withdrawn")
+            text = f"The pending {role} handoff to <@{replaced.to}> was withdrawn"
+            self._record(now, Kind.HANDOFF_REPLACED, actor, text)
         handoff = Handoff(role=role, to=to, requested_by=actor, requested_at=now)
         self.pending_handoffs.append(handoff)
         self._record(now, Kind.HANDOFF_REQUESTED, actor, f"{role.capitalize()} handoff to <@{to}> pending their answer")

@@ -1,0 +1,98 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL, and the few places where they differ."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.sql import Select
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Database:
+    """`engine` writes; `read_engine` serves queries (the same engine except on SQLite)."""
+
+    url: str
+    engine: Engine
+    read_engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+
+def connect(url: str, *, echo: bool = False) -> Database:
+    if make_url(url).get_backend_name() == "sqlite":
+        writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo)
+        reader = _sqlite_engine(url, begin="BEGIN", echo=echo)
+        return Database(url=url, engine=writer, read_engine=reader)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return Database(url=url, engine=engine, read_engine=engine)
+
+
+def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit transactions would start too late to lock).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # SQLite has one writer: taking the write lock up front (IMMEDIATE) serialises commands instead of
+        # failing them with "database is locked" when two read-then-write transactions meet.
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+def for_update(stmt: Select[Any], db_dialect: str, *, skip_locked: bool = False) -> Select[Any]:
+    """Row locks on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the only write lock."""
+    if db_dialect == "sqlite":
+        return stmt
+    return stmt.with_for_update(skip_locked=skip_locked)
+
+
+def migrations_path() -> str:
+    return str(files("incidentbot.migrations"))
+
+
+def upgrade(url: str) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", migrations_path())
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["configure_logging"] = False
+    command.upgrade(cfg, "head")
+
+
+def insert_ignoring_conflict(table: Any, dialect: str) -> Any:
+    """An INSERT that silently skips rows whose unique key already exists (both dialects say ON CONFLICT)."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    return pg_insert(table).on_conflict_do_nothing()

@@ -1,0 +1,132 @@
+"""The incident repository: loads and saves the aggregate and appends its new timeline events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from incidentbot.domain.model import OPEN_STATUSES, Handoff, Incident, Role, Status
+from incidentbot.domain.timeline import Kind, TimelineEvent
+from incidentbot.store.database import for_update
+from incidentbot.store.tables import incidents, timeline_events
+
+_STATE_COLUMNS = (
+    "summary", "division", "severity", "company_wide", "drill", "declared_by", "declared_at", "resolved_at",
+    "commander", "communicator", "next_update_due_at", "update_reminded", "overdue_noticed",
+    "postmortem_reminded", "last_update_at", "last_update_text", "resolution", "impact", "service",
+    "root_cause", "owner_team", "channel_id", "thread_ts",
+)  # fmt: skip
+
+
+class IncidentRepository:
+    def __init__(self, conn: Connection, *, id_prefix: str = "OUT") -> None:
+        self._conn = conn
+        self._prefix = id_prefix
+
+    def add(self, incident: Incident, *, origin_channel_id: str | None = None) -> int:
+        values = _to_row(incident)
+        values["origin_channel_id"] = origin_channel_id
+        number = self._conn.execute(insert(incidents).values(values).returning(incidents.c.number)).scalar_one()
+        incident.number = int(number)
+        self._append_events(incident)
+        return incident.number
+
+    def get(self, number: int, *, lock: bool = False) -> Incident | None:
+        stmt = select(incidents).where(incidents.c.number == number)
+        if lock:
+            stmt = for_update(stmt, self._conn.dialect.name)
+        row = self._conn.execute(stmt).mappings().first()
+        return self._from_row(row) if row else None
+
+    def save(self, incident: Incident) -> None:
+        assert incident.number is not None, "save() is for incidents that were added"
+        self._conn.execute(update(incidents).where(incidents.c.number == incident.number).values(_to_row(incident)))
+        self._append_events(incident)
+
+    def open_incidents(self, *, division: str | None = None) -> list[Incident]:
+        stmt = select(incidents).where(incidents.c.status.in_([str(s) for s in OPEN_STATUSES]))
+        if division is not None:
+            stmt = stmt.where(incidents.c.division == division)
+        rows = self._conn.execute(stmt.order_by(incidents.c.number)).mappings()
+        return [self._from_row(r) for r in rows]
+
+    def newest(self, *, open_only: bool = False, limit: int = 100, offset: int = 0) -> list[Incident]:
+        stmt = select(incidents)
+        if open_only:
+            stmt = stmt.where(incidents.c.status.in_([str(s) for s in OPEN_STATUSES]))
+        stmt = stmt.order_by(incidents.c.number.desc()).limit(limit).offset(offset)
+        return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
+
+    def between(self, start: datetime, end: datetime) -> list[Incident]:
+        """Incidents declared or closed in [start, end)."""
+        declared = incidents.c.declared_at.between(start, end)
+        closed = incidents.c.resolved_at.between(start, end)
+        stmt = select(incidents).where(declared | closed).order_by(incidents.c.number)
+        return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
+
+    def timeline(self, number: int) -> list[TimelineEvent]:
+        stmt = (
+            select(timeline_events)
+            .where(timeline_events.c.incident_number == number)
+            .order_by(timeline_events.c.id)
+        )
+        return [
+            TimelineEvent(at=r.at, kind=Kind(r.kind), actor=r.actor, text=r.text)
+            for r in self._conn.execute(stmt)
+        ]
+
+    def record(self, number: int, event: TimelineEvent) -> None:
+        """Append an event that does not change the incident (e.g. a delivery failure)."""
+        self._conn.execute(insert(timeline_events).values(_event_row(number, event)))
+
+    def set_thread(self, number: int, *, channel_id: str, thread_ts: str) -> None:
+        self._conn.execute(
+            update(incidents).where(incidents.c.number == number).values(channel_id=channel_id, thread_ts=thread_ts)
+        )
+
+    def thread_of(self, number: int) -> tuple[str | None, str | None]:
+        row = self._conn.execute(
+            select(incidents.c.channel_id, incidents.c.thread_ts).where(incidents.c.number == number)
+        ).first()
+        return (row.channel_id, row.thread_ts) if row else (None, None)
+
+    def _append_events(self, incident: Incident) -> None:
+        if incident.events:
+            assert incident.number is not None
+            number = incident.number
+            self._conn.execute(insert(timeline_events), [_event_row(number, e) for e in incident.events])
+            incident.events.clear()
+
+    def _from_row(self, row: RowMapping) -> Incident:
+        values: dict[str, Any] = {name: row[name] for name in _STATE_COLUMNS}
+        return Incident(
+            number=int(row["number"]),
+            status=Status(row["status"]),
+            pending_handoffs=[_handoff_from_json(h) for h in row["pending_handoffs"] or []],
+            id_prefix=self._prefix,
+            **values,
+        )
+
+
+def _to_row(incident: Incident) -> dict[str, Any]:
+    row: dict[str, Any] = {name: getattr(incident, name) for name in _STATE_COLUMNS}
+    row["status"] = str(incident.status)
+    row["pending_handoffs"] = [_handoff_to_json(h) for h in incident.pending_handoffs]
+    return row
+
+
+def _event_row(number: int, event: TimelineEvent) -> dict[str, Any]:
+    return {"incident_number": number, "at": event.at, "kind": str(event.kind), "actor": event.actor,
+            "text": event.text}
+
+
+def _handoff_to_json(handoff: Handoff) -> dict[str, Any]:
+    return {"role": str(handoff.role), "to": handoff.to, "requested_by": handoff.requested_by,
+            "requested_at": handoff.requested_at.isoformat(), "repinged": handoff.repinged}
+
+
+def _handoff_from_json(data: dict[str, Any]) -> Handoff:
+    return Handoff(role=Role(data["role"]), to=data["to"], requested_by=data["requested_by"],
+                   requested_at=datetime.fromisoformat(data["requested_at"]), repinged=bool(data.get("repinged")))

@@ -1,0 +1,151 @@
+"""The outbox: Slack Web API calls written in the command's transaction and delivered afterwards.
+
+Rows of one ordering key (one incident, one channel topic) are delivered strictly in id order: only the
+oldest pending row of a key can be claimed. Claims take a lease, so several processes share the outbox and
+a crashed process's rows are picked up again when the lease runs out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
+
+from incidentbot.store.tables import outbox
+
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One Web API call. In `args`, `channel` may be `#name` (a named channel, created if missing), `@U123`
+    (a DM) or `$root` (the incident's channel); `thread_ts` / `ts` may be `$root` (the incident's root)."""
+
+    method: str
+    args: dict[str, Any]
+    ordering_key: str
+    incident_number: int | None = None
+    purpose: str = "post"
+    delivery_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    delivery_id: str
+    ordering_key: str
+    incident_number: int | None
+    method: str
+    args: dict[str, Any]
+    purpose: str
+    attempts: int
+    unknown_outcome: bool
+    created_at: datetime
+
+
+def enqueue(conn: Connection, messages: list[OutboxMessage], *, now: datetime) -> None:
+    if not messages:
+        return
+    conn.execute(
+        insert(outbox),
+        [
+            {
+                "delivery_id": m.delivery_id, "ordering_key": m.ordering_key, "incident_number": m.incident_number,
+                "method": m.method, "args": m.args, "purpose": m.purpose, "state": PENDING, "attempts": 0,
+                "unknown_outcome": False, "created_at": now, "next_attempt_at": now,
+            }
+            for m in messages
+        ],
+    )  # fmt: skip
+
+
+def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limit: int = 20) -> list[OutboxRow]:
+    """Lease the head-of-line row of each ordering key that is ready. Call inside a short transaction."""
+    earlier = aliased(outbox)
+    blocked = exists().where(
+        and_(earlier.c.ordering_key == outbox.c.ordering_key, earlier.c.state == PENDING, earlier.c.id < outbox.c.id)
+    )
+    stmt = (
+        select(outbox)
+        .where(
+            outbox.c.state == PENDING,
+            outbox.c.next_attempt_at <= now,
+            or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
+            ~blocked,
+        )
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name != "sqlite":
+        stmt = stmt.with_for_update(skip_locked=True, of=outbox)
+    rows = conn.execute(stmt).mappings().all()
+    if rows:
+        ids = [r["id"] for r in rows]
+        conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(lease_owner=owner, lease_until=now + lease))
+    return [
+        OutboxRow(
+            id=r["id"], delivery_id=r["delivery_id"], ordering_key=r["ordering_key"],
+            incident_number=r["incident_number"], method=r["method"], args=dict(r["args"]), purpose=r["purpose"],
+            attempts=r["attempts"], unknown_outcome=r["unknown_outcome"], created_at=r["created_at"],
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def mark_delivered(
+    conn: Connection, row_id: int, *, now: datetime, channel: str | None, ts: str | None, owner: str
+) -> bool:
+    """False when the lease was lost to another process (which will then own the row's outcome)."""
+    result = conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row_id, outbox.c.lease_owner == owner)
+        .values(state=DELIVERED, delivered_at=now, result_channel=channel, result_ts=ts, lease_owner=None,
+                lease_until=None, attempts=outbox.c.attempts + 1, last_error=None)
+    )  # fmt: skip
+    return result.rowcount == 1
+
+
+def mark_retry(
+    conn: Connection, row_id: int, *, retry_at: datetime, error: str, unknown_outcome: bool, owner: str
+) -> None:
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row_id, outbox.c.lease_owner == owner)
+        .values(next_attempt_at=retry_at, last_error=error[:2000], attempts=outbox.c.attempts + 1,
+                unknown_outcome=outbox.c.unknown_outcome | unknown_outcome, lease_owner=None, lease_until=None)
+    )  # fmt: skip
+
+
+def mark_failed(conn: Connection, row_id: int, *, error: str, owner: str) -> None:
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row_id, outbox.c.lease_owner == owner)
+        .values(state=FAILED, last_error=error[:2000], attempts=outbox.c.attempts + 1, lease_owner=None,
+                lease_until=None)
+    )  # fmt: skip
+
+
+def result_of(conn: Connection, *, incident_number: int, purpose: str) -> tuple[str | None, str | None]:
+    row = conn.execute(
+        select(outbox.c.result_channel, outbox.c.result_ts)
+        .where(outbox.c.incident_number == incident_number, outbox.c.purpose == purpose, outbox.c.state == DELIVERED)
+        .order_by(outbox.c.id.desc())
+        .limit(1)
+    ).first()
+    return (row.result_channel, row.result_ts) if row else (None, None)
+
+
+def counts(conn: Connection, *, incident_number: int | None = None) -> dict[str, int]:
+    stmt = select(outbox.c.state, func.count()).group_by(outbox.c.state)
+    if incident_number is not None:
+        stmt = stmt.where(outbox.c.incident_number == incident_number)
+    found = {state: int(n) for state, n in conn.execute(stmt)}
+    return {PENDING: found.get(PENDING, 0), DELIVERED: found.get(DELIVERED, 0), FAILED: found.get(FAILED, 0)}
+
+
+def next_attempt_at(conn: Connection) -> datetime | None:
+    return conn.execute(select(func.min(outbox.c.next_attempt_at)).where(outbox.c.state == PENDING)).scalar()

@@ -1,0 +1,169 @@
+"""The schema, as SQLAlchemy Core tables. alembic owns its creation (see migrations/)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both databases (SQLite keeps no zone; we store naive UTC and re-attach it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# BigInteger ids that are still INTEGER PRIMARY KEY (rowid, autoincrement) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+incidents = Table(
+    "incidents",
+    metadata,
+    # The incident number: a sequence on PostgreSQL, SQLite's AUTOINCREMENT counter row in sqlite_sequence;
+    # both are advanced inside the declaring transaction, so numbers are unique and increasing.
+    Column("number", Id, primary_key=True, autoincrement=True),
+    Column("summary", Text, nullable=False),
+    Column("division", String(80), nullable=False),
+    Column("severity", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("company_wide", Boolean, nullable=False),
+    Column("drill", Boolean, nullable=False),
+    Column("declared_by", String(32), nullable=False),
+    Column("declared_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime),
+    Column("commander", String(32), nullable=False),
+    Column("communicator", String(32), nullable=False),
+    Column("pending_handoffs", JSON, nullable=False),
+    Column("next_update_due_at", UTCDateTime),
+    Column("update_reminded", Boolean, nullable=False),
+    Column("overdue_noticed", Boolean, nullable=False),
+    Column("postmortem_reminded", Boolean, nullable=False),
+    Column("last_update_at", UTCDateTime),
+    Column("last_update_text", Text),
+    Column("resolution", Text),
+    Column("impact", Text),
+    Column("service", Text),
+    Column("root_cause", Text),
+    Column("owner_team", Text),
+    Column("channel_id", String(32)),
+    Column("thread_ts", String(32)),
+    Column("origin_channel_id", String(32)),
+    Index("ix_incidents_status", "status"),
+    Index("ix_incidents_division_status", "division", "status"),
+    sqlite_autoincrement=True,
+)
+
+timeline_events = Table(
+    "timeline_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("incident_number", Id, ForeignKey("incidents.number", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("actor", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_timeline_events_incident", "incident_number", "id"),
+    sqlite_autoincrement=True,
+)
+
+# One Slack Web API call to make. Delivered in id order per ordering_key; see store/outbox.py.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("delivery_id", String(36), nullable=False, unique=True),
+    Column("ordering_key", String(80), nullable=False),
+    Column("incident_number", Id, ForeignKey("incidents.number", ondelete="SET NULL")),
+    Column("method", String(60), nullable=False),
+    Column("args", JSON, nullable=False),
+    # What this row's result stands for, so later rows can refer to it ("root" → the incident thread).
+    Column("purpose", String(40), nullable=False),
+    Column("state", String(12), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("unknown_outcome", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime),
+    Column("delivered_at", UTCDateTime),
+    Column("result_channel", String(32)),
+    Column("result_ts", String(32)),
+    Column("last_error", Text),
+    Index("ix_outbox_pending", "state", "next_attempt_at"),
+    Index("ix_outbox_ordering", "ordering_key", "state", "id"),
+    sqlite_autoincrement=True,
+)
+
+# Work that falls due later (reminders, handoff expiry, roll-ups, the digest). `key` is unique, so the
+# same item cannot be planned twice, even by two processes at once.
+due_work = Table(
+    "due_work",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(120), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("incident_number", Id, ForeignKey("incidents.number", ondelete="CASCADE")),
+    Column("role", String(20)),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Index("ix_due_work_due_at", "due_at"),
+    sqlite_autoincrement=True,
+)
+
+# Where each named channel lives, learnt once (created, found or joined) instead of looked up every time.
+channels = Table(
+    "channels",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("channel_id", String(32), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Slack request ids already processed (event retries, double clicks, repeated modal submissions).
+processed_requests = Table(
+    "processed_requests",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+)
