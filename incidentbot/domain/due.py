@@ -7,7 +7,7 @@ reason disappeared (an update arrived, the incident was resolved) is simply not 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from incidentbot.domain.model import Incident, Status
@@ -56,3 +56,14 @@ def plan(incident: Incident, policy: Policy) -> list[DueItem]:
     if incident.status is Status.RESOLVED and incident.resolved_at and not incident.postmortem_reminded:
         items.append(DueItem(DueKind.POSTMORTEM_REMINDER, incident.resolved_at + policy.postmortem_due))
     return items
+
+
+def next_daily(now: datetime, at: time, tz: tzinfo) -> datetime:
+    """The next moment strictly after `now` when the local clock in `tz` shows `at`."""
+    local = now.astimezone(tz)
+    day = local.date()
+    for offset in range(3):
+        candidate = datetime.combine(day + timedelta(days=offset), at, tzinfo=tz)
+        if candidate > local:
+            return candidate.astimezone(UTC)
+    raise AssertionError("unreachable: a daily time recurs within three days")

@@ -70,10 +70,11 @@ def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limi
 
 
 def still_leased_by(conn: Connection, row_id: int, owner: str) -> bool:
-    found = conn.execute(
-        select(due_work.c.id).where(due_work.c.id == row_id, due_work.c.lease_owner == owner)
-    ).first()
-    return found is not None
+    """Lock the row and check we still hold it: an expired lease taken over by another process loses."""
+    stmt = select(due_work.c.id).where(due_work.c.id == row_id, due_work.c.lease_owner == owner)
+    if conn.dialect.name != "sqlite":
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).first() is not None
 
 
 def finish(conn: Connection, row_id: int) -> None:

@@ -1,0 +1,162 @@
+"""The `incidentbot` command. Each sub-command builds what it needs through bootstrap, nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from incidentbot.config import ConfigError, Settings, load_settings, require_slack_credentials
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _logging(args.log_level)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except ConfigError as error:
+        print(f"incidentbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="incidentbot", description="A Slack-first outage bot.")
+    parser.add_argument("--config", type=Path, help="TOML configuration file (default: $INCIDENTBOT_CONFIG, "
+                        "else ./incidentbot.toml when present)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the bot over HTTP (Slack request URL: /slack/events)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    serve.set_defaults(run=_serve)
+
+    socket = sub.add_parser("socket", help="run the bot over Socket Mode (needs SLACK_APP_TOKEN)")
+    socket.set_defaults(run=_socket)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(title="db commands", metavar="DB_COMMAND")
+    upgrade = db_sub.add_parser("upgrade", help="create or migrate the schema to the newest version")
+    upgrade.set_defaults(run=_db_upgrade)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest (JSON)")
+    manifest.add_argument("--request-url", help="public URL of /slack/events (default: public_url + /slack/events)")
+    manifest.add_argument("--socket", action="store_true", help="a manifest for Socket Mode instead of HTTP")
+    manifest.set_defaults(run=_manifest)
+
+    postmortem = sub.add_parser("postmortem", help="print an incident's postmortem draft as Markdown")
+    postmortem.add_argument("id", help="incident id, e.g. OUT-12 or 12")
+    postmortem.set_defaults(run=_postmortem)
+
+    check = sub.add_parser("check-config", help="validate the configuration file and environment, then exit")
+    check.set_defaults(run=_check_config)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from incidentbot.bootstrap import build_bot
+
+    settings = _settings(args)
+    require_slack_credentials(settings.env)
+    bot = build_bot(settings)
+    logging.getLogger("incidentbot").info(
+        "serving on http://%s:%d (Slack request URL: %s/slack/events, Slack API: %s)",
+        args.host, args.port, settings.bot.public_url, settings.env.slack_api_url,
+    )  # fmt: skip
+    try:
+        uvicorn.run(bot.web, host=args.host, port=args.port, log_level=args.log_level.lower(), access_log=False)
+    finally:
+        bot.db.dispose()
+    return 0
+
+
+def _socket(args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from incidentbot.bootstrap import build_bot
+
+    settings = _settings(args)
+    require_slack_credentials(settings.env, socket=True)
+    bot = build_bot(settings)
+    assert settings.env.slack_app_token is not None
+    bot.start_workers()
+    try:
+        SocketModeHandler(bot.bolt, settings.env.slack_app_token.get_secret_value()).start()
+    finally:
+        bot.close()
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from incidentbot.config import redact_url
+    from incidentbot.store.database import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.env.database_url)
+    print(f"database is up to date: {redact_url(settings.env.database_url)}")
+    return 0
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from incidentbot.slack.manifest import manifest
+
+    settings = _settings(args)
+    url = args.request_url or f"{settings.bot.public_url}/slack/events"
+    print(json.dumps(manifest(request_url=url, socket_mode=args.socket), indent=2))
+    return 0
+
+
+def _postmortem(args: argparse.Namespace) -> int:
+    from incidentbot.bootstrap import Options, build_bot
+    from incidentbot.service.postmortem import postmortem_markdown
+    from incidentbot.web.app import parse_id
+
+    settings = _settings(args)
+    number = parse_id(args.id, settings.bot.id_prefix)
+    if number is None:
+        print(f"incidentbot: `{args.id}` is not an incident id (use {settings.bot.id_prefix}-12 or 12)",
+              file=sys.stderr)
+        return 2
+    bot = build_bot(settings, Options(run_workers=False))
+    try:
+        text = postmortem_markdown(bot.ctx, number)
+    finally:
+        bot.db.dispose()
+    if text is None:
+        print(f"incidentbot: there is no incident {settings.bot.id_prefix}-{number}", file=sys.stderr)
+        return 1
+    print(text)
+    return 0
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    require_slack_credentials(settings.env)
+    where = settings.config_path or "defaults (no configuration file)"
+    print(f"configuration OK: {where}; {len(settings.bot.divisions)} division(s) configured")
+    return 0
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(level=getattr(logging, level), format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    logging.getLogger("slack_bolt").setLevel(max(logging.WARNING, getattr(logging, level)))
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

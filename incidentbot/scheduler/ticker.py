@@ -1,0 +1,45 @@
+"""The scheduler only ticks: every second or two it claims due rows from the database and acts on them.
+
+There is no APScheduler job store: the due-work table is the schedule, shared by every process.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from incidentbot.service.context import Context
+from incidentbot.service.reminders import plan_digest, run_due
+
+log = logging.getLogger("incidentbot.scheduler")
+
+
+class Ticker:
+    def __init__(self, *, ctx: Context, owner: str, interval: float = 1.0) -> None:
+        self._ctx = ctx
+        self._owner = owner
+        self._interval = interval
+        self._scheduler: BackgroundScheduler | None = None
+
+    def start(self) -> None:
+        plan_digest(self._ctx)
+        self._scheduler = BackgroundScheduler(timezone="UTC")
+        self._scheduler.add_job(self.tick, "interval", seconds=self._interval, id="due-work", max_instances=1,
+                                coalesce=True)
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+        self._scheduler = None
+
+    def tick(self) -> int:
+        """Act on everything due now (also called directly by tests and at start-up)."""
+        total = 0
+        try:
+            while (claimed := run_due(self._ctx, owner=self._owner)) > 0:
+                total += claimed
+        except Exception:
+            log.exception("scheduler tick failed; the next tick will try again")
+        return total

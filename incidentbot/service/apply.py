@@ -1,0 +1,28 @@
+"""The end of every changing command: state, timeline, due work and outbox rows in one commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from incidentbot.domain.due import DueItem, DueKind, plan
+from incidentbot.domain.model import Incident
+from incidentbot.service.context import Context
+from incidentbot.service.posts import Posts
+from incidentbot.store import due_work
+from incidentbot.store.unit_of_work import UnitOfWork
+
+
+def commit_change(uow: UnitOfWork, ctx: Context, incident: Incident, posts: Posts, *, topic: bool = False) -> None:
+    """Save the incident and its new events, re-plan its due work, queue its posts, and commit."""
+    assert incident.number is not None
+    uow.incidents.save(incident)
+    due_work.replace_for_incident(uow.conn, incident.number, plan(incident, ctx.policy))
+    if topic:
+        posts.topic(uow, incident.division)
+    posts.write(uow)
+    uow.commit()
+
+
+def ensure_rollup(uow: UnitOfWork, ctx: Context, now: datetime) -> None:
+    """While a real incident is open, a roll-up is always planned (a no-op when one already is)."""
+    due_work.ensure(uow.conn, DueItem(DueKind.ROLLUP, now + ctx.config.summary_interval))

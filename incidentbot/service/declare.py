@@ -1,0 +1,62 @@
+"""Declaring an outage: the incident, its announcement, its thread, its people told."""
+
+from __future__ import annotations
+
+from incidentbot.domain.model import Incident, Role
+from incidentbot.service.apply import commit_change, ensure_rollup
+from incidentbot.service.commands import USAGE, Declare
+from incidentbot.service.context import Caller, Context, Refused
+from incidentbot.service.posts import Posts
+from incidentbot.service.targets import channel_division
+from incidentbot.slack.render import announcement, handoff_request, handoff_requested_post, role_duties, runbook_post
+from incidentbot.store import dedupe
+
+
+def declare(cmd: Declare, *, caller: Caller, ctx: Context, request_key: str | None = None) -> Incident:
+    """Record the incident and everything it must post, in one transaction. Returns the saved incident."""
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        if request_key is not None and not dedupe.first_time(uow.conn, request_key, now=now):
+            raise Refused("This declaration was already received.")
+        division = cmd.division or channel_division(uow, ctx, caller)
+        _check_division(ctx, division)
+        assert division is not None
+        incident = Incident.declare(
+            summary=cmd.summary, division=division, severity=cmd.severity, declared_by=caller.user_id, now=now,
+            policy=ctx.policy, company_wide=cmd.company_wide, drill=cmd.drill, commander=cmd.commander,
+            communicator=cmd.communicator, id_prefix=ctx.config.id_prefix,
+        )  # fmt: skip
+        uow.incidents.add(incident, origin_channel_id=caller.channel_id)
+
+        posts = Posts(ctx, now)
+        posts.root(incident)
+        runbook = ctx.config.runbook_path(division)
+        if runbook is not None:
+            url = f"{ctx.config.public_url}/runbooks/{runbook.name}"
+            posts.thread(incident, runbook_post(incident, runbook_url=url, title=runbook.stem))
+        if incident.company_wide:
+            posts.company(incident, announcement(incident, public_url=ctx.config.public_url, now=now))
+        for role in Role:
+            posts.dm(incident, incident.holder(role), role_duties(incident, role=role))
+        for handoff in incident.pending_handoffs:
+            posts.thread(incident, handoff_requested_post(incident, handoff))
+            posts.dm(incident, handoff.to, handoff_request(incident, handoff,
+                                                           cadence=ctx.policy.update_interval(incident.severity)))
+        if not incident.drill:
+            ensure_rollup(uow, ctx, now)
+        commit_change(uow, ctx, incident, posts, topic=True)
+        return incident
+
+
+def _check_division(ctx: Context, division: str | None) -> None:
+    if division is None:
+        known = ", ".join(d.name for d in ctx.config.divisions)
+        hint = f" Known divisions: {known}." if known else ""
+        raise Refused(
+            "Say which division is affected with `--division NAME`, or declare from the division's outage channel."
+            + hint,
+            usage=USAGE["declare"],
+        )
+    if ctx.config.divisions_restricted and ctx.config.division(division) is None:
+        known = ", ".join(d.name for d in ctx.config.divisions)
+        raise Refused(f"Unknown division `{division}`. Known divisions: {known}.", usage=USAGE["declare"])

@@ -1,0 +1,120 @@
+"""Commands that move an open incident along: update, note, severity, book-keeping, resolve, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from incidentbot.domain.model import Incident, Status
+from incidentbot.service.apply import commit_change
+from incidentbot.service.commands import Cancel, ChangeSeverity, Note, Resolve, SetFields, Update
+from incidentbot.service.context import Caller, Context
+from incidentbot.service.posts import Posts
+from incidentbot.service.targets import find_incident
+from incidentbot.slack.render import (
+    announcement,
+    cancelled_post,
+    company_resolved,
+    company_severity,
+    company_update,
+    resolved_post,
+    severity_post,
+    update_post,
+)
+
+
+def post_update(cmd: Update, *, caller: Caller, ctx: Context) -> Incident:
+    """Posts the update; `--status resolved` records the update and leaves resolving to its confirmation."""
+    now = ctx.clock()
+    status = None if cmd.status is Status.RESOLVED else cmd.status
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        old_status = incident.status
+        incident.post_update(text=cmd.text, actor=caller.user_id, now=now, policy=ctx.policy, status=status)
+        changed_from = old_status if incident.status != old_status else None
+        posts = Posts(ctx, now)
+        posts.thread(incident, update_post(incident, text=cmd.text, actor=caller.user_id,
+                                           status_changed_from=changed_from))
+        posts.edit_root(incident)
+        if incident.company_wide:
+            posts.company(incident, company_update(incident, text=cmd.text, actor=caller.user_id))
+        commit_change(uow, ctx, incident, posts, topic=changed_from is not None)
+        return incident
+
+
+def add_note(cmd: Note, *, caller: Caller, ctx: Context) -> Incident:
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        incident.add_note(text=cmd.text, actor=caller.user_id, now=now)
+        commit_change(uow, ctx, incident, Posts(ctx, now))
+        return incident
+
+
+def change_severity(cmd: ChangeSeverity, *, caller: Caller, ctx: Context) -> Incident:
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        old, was_company_wide = incident.severity, incident.company_wide
+        incident.change_severity(severity=cmd.severity, actor=caller.user_id, now=now, policy=ctx.policy,
+                                 admins=ctx.admins)
+        posts = Posts(ctx, now)
+        posts.thread(incident, severity_post(incident, old=old, actor=caller.user_id))
+        posts.edit_root(incident)
+        if incident.company_wide and not was_company_wide:
+            posts.company(incident, announcement(incident, public_url=ctx.config.public_url, now=now))
+        elif incident.company_wide:
+            posts.company(incident, company_severity(incident, old=old))
+        commit_change(uow, ctx, incident, posts, topic=True)
+        return incident
+
+
+def set_fields(cmd: SetFields, *, caller: Caller, ctx: Context) -> Incident:
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        incident.set_fields(values=dict(cmd.values), actor=caller.user_id, now=now)
+        commit_change(uow, ctx, incident, Posts(ctx, now))
+        return incident
+
+
+def resolve(cmd: Resolve, *, caller: Caller, ctx: Context) -> Incident:
+    """Carried out after the person confirmed (the confirmation button names the incident)."""
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        incident.resolve(actor=caller.user_id, now=now, summary=cmd.summary, admins=ctx.admins)
+        posts = Posts(ctx, now)
+        posts.thread(incident, resolved_post(incident, actor=caller.user_id))
+        posts.edit_root(incident)
+        if incident.company_wide:
+            posts.company(incident, company_resolved(incident))
+        commit_change(uow, ctx, incident, posts, topic=True)
+        return incident
+
+
+def cancel(cmd: Cancel, *, caller: Caller, ctx: Context) -> Incident:
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        incident.cancel(actor=caller.user_id, now=now, admins=ctx.admins)
+        posts = Posts(ctx, now)
+        posts.thread(incident, cancelled_post(incident, actor=caller.user_id))
+        posts.edit_root(incident)
+        if incident.company_wide:
+            posts.company(incident, company_resolved(incident))
+        commit_change(uow, ctx, incident, posts, topic=True)
+        return incident
+
+
+def check_can_close(ref: int | None, *, caller: Caller, ctx: Context, verb: str) -> Incident:
+    """Before showing a confirmation button: the incident exists, is open, and the caller may close it.
+
+    The check runs the real domain rule on a throw-away copy, so the button is never offered for a change
+    the domain would then refuse.
+    """
+    with ctx.read_uow() as uow:
+        incident = find_incident(uow, ctx, caller, ref, lock=False)
+    probe = replace(incident, pending_handoffs=list(incident.pending_handoffs), events=[])
+    close = probe.resolve if verb == "resolve" else probe.cancel
+    close(actor=caller.user_id, now=ctx.clock(), admins=ctx.admins)
+    return incident

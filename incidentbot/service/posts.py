@@ -1,0 +1,90 @@
+"""The Slack calls a command makes, collected while it runs and written to the outbox in its transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from incidentbot.domain.model import Incident
+from incidentbot.service.context import Context
+from incidentbot.slack.render import Message, channel_topic, root_message
+from incidentbot.store import outbox
+from incidentbot.store.outbox import OutboxMessage
+from incidentbot.store.unit_of_work import UnitOfWork
+
+ROOT = "$root"
+
+
+def incident_key(incident: Incident) -> str:
+    return f"incident:{incident.number}"
+
+
+@dataclass
+class Posts:
+    ctx: Context
+    now: datetime
+    messages: list[OutboxMessage] = field(default_factory=list)
+
+    def root(self, incident: Incident) -> None:
+        """The thread's root message in the division channel; its delivery records the incident's thread."""
+        msg = root_message(incident, public_url=self.ctx.config.public_url, now=self.now)
+        channel = "#" + self.ctx.config.channel_for(incident.division)
+        self._add(incident, "chat.postMessage", {"channel": channel, **_content(msg), "unfurl_links": False},
+                  purpose="root")
+
+    def edit_root(self, incident: Incident) -> None:
+        """Re-render the root whole from state, so it can never drift from the truth."""
+        msg = root_message(incident, public_url=self.ctx.config.public_url, now=self.now)
+        self._add(incident, "chat.update", {"channel": ROOT, "ts": ROOT, **_content(msg)}, purpose="root_edit")
+
+    def thread(self, incident: Incident, msg: Message) -> None:
+        self._add(incident, "chat.postMessage", {"channel": ROOT, "thread_ts": ROOT, **_content(msg),
+                                                  "unfurl_links": False})
+
+    def company(self, incident: Incident, msg: Message) -> None:
+        """Posts to the company channel: never for drills."""
+        if incident.drill:
+            return
+        channel = "#" + self.ctx.config.company_channel
+        self._add(incident, "chat.postMessage", {"channel": channel, **_content(msg), "unfurl_links": False},
+                  purpose="company")
+
+    def dm(self, incident: Incident | None, user: str, msg: Message) -> None:
+        key = incident_key(incident) if incident else f"dm:{user}"
+        self.messages.append(OutboxMessage(
+            method="chat.postMessage", args={"channel": f"@{user}", **_content(msg)}, ordering_key=key,
+            incident_number=incident.number if incident else None, purpose="dm",
+        ))  # fmt: skip
+
+    def company_broadcast(self, msg: Message, *, key: str) -> None:
+        """A post to the company channel about no single incident (roll-up, digest)."""
+        channel = "#" + self.ctx.config.company_channel
+        self.messages.append(OutboxMessage(
+            method="chat.postMessage", args={"channel": channel, **_content(msg), "unfurl_links": False},
+            ordering_key=key, purpose="company",
+        ))  # fmt: skip
+
+    def topic(self, uow: UnitOfWork, division: str) -> None:
+        """Name the division's open incidents in its channel topic (call after the change is saved)."""
+        name = self.ctx.config.channel_for(division)
+        text = channel_topic(uow.incidents.open_incidents(division=division), public_url=self.ctx.config.public_url)
+        self.messages.append(OutboxMessage(
+            method="conversations.setTopic", args={"channel": f"#{name}", "topic": text},
+            ordering_key=f"topic:{name}", purpose="topic",
+        ))  # fmt: skip
+
+    def write(self, uow: UnitOfWork) -> None:
+        outbox.enqueue(uow.conn, self.messages, now=self.now)
+        self.messages = []
+
+    def _add(self, incident: Incident, method: str, args: dict[str, Any], *, purpose: str = "post") -> None:
+        assert incident.number is not None
+        self.messages.append(OutboxMessage(
+            method=method, args=args, ordering_key=incident_key(incident), incident_number=incident.number,
+            purpose=purpose,
+        ))  # fmt: skip
+
+
+def _content(msg: Message) -> dict[str, Any]:
+    return {"text": msg.text, "blocks": msg.blocks}

@@ -1,0 +1,54 @@
+"""Read-side queries: what people and the JSON API ask to see. Nothing here writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from incidentbot.domain.model import Incident
+from incidentbot.domain.timeline import TimelineEvent
+from incidentbot.service.context import Caller, Context
+from incidentbot.service.targets import find_incident
+from incidentbot.store import outbox
+from incidentbot.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    incident: Incident
+    timeline: list[TimelineEvent]
+    undelivered: int = 0
+    failed: int = 0
+
+
+def open_incidents(ctx: Context) -> list[Incident]:
+    with ctx.read_uow() as uow:
+        return uow.incidents.open_incidents()
+
+
+def incident_for(ctx: Context, caller: Caller, ref: int | None) -> IncidentView:
+    with ctx.read_uow() as uow:
+        incident = find_incident(uow, ctx, caller, ref, lock=False)
+        return _view(uow, incident)
+
+
+def incident_by_number(ctx: Context, number: int) -> IncidentView | None:
+    with ctx.read_uow() as uow:
+        incident = uow.incidents.get(number)
+        return _view(uow, incident) if incident else None
+
+
+def newest(ctx: Context, *, open_only: bool, limit: int, offset: int = 0) -> list[Incident]:
+    with ctx.read_uow() as uow:
+        return uow.incidents.newest(open_only=open_only, limit=limit, offset=offset)
+
+
+def delivery_counts(ctx: Context) -> dict[str, int]:
+    with ctx.read_uow() as uow:
+        return outbox.counts(uow.conn)
+
+
+def _view(uow: UnitOfWork, incident: Incident) -> IncidentView:
+    assert incident.number is not None
+    counts = outbox.counts(uow.conn, incident_number=incident.number)
+    return IncidentView(incident=incident, timeline=uow.incidents.timeline(incident.number),
+                        undelivered=counts[outbox.PENDING], failed=counts[outbox.FAILED])

@@ -1,0 +1,133 @@
+"""Due work, acted on: update reminders, overdue notices, handoff re-pings and expiry, postmortem reminders,
+the company roll-up and the daily digest. The domain decides whether each is still owed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from incidentbot.domain.due import DueItem, DueKind, next_daily
+from incidentbot.domain.model import Role
+from incidentbot.service.apply import commit_change
+from incidentbot.service.context import Context
+from incidentbot.service.posts import Posts
+from incidentbot.slack.render import (
+    daily_digest,
+    handoff_expired_post,
+    handoff_request,
+    handoff_result_for_requester,
+    overdue_dm_for_commander,
+    postmortem_reminder,
+    rollup,
+    update_due_dm,
+    update_due_post,
+    update_overdue_post,
+)
+from incidentbot.store import due_work
+from incidentbot.store.due_work import DueRow
+from incidentbot.store.unit_of_work import UnitOfWork
+
+log = logging.getLogger("incidentbot.scheduler")
+
+LEASE = timedelta(minutes=2)
+
+
+def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
+    """Claim what has fallen due and act on each; returns how many rows were claimed."""
+    with ctx.read_uow() as probe:
+        next_due = due_work.next_due_at(probe.conn)
+    if next_due is None or next_due > ctx.clock():
+        return 0
+    with ctx.new_uow() as uow:
+        rows = due_work.claim(uow.conn, owner=owner, now=ctx.clock(), lease=LEASE, limit=limit)
+        uow.commit()
+    for row in rows:
+        try:
+            act(ctx, row, owner=owner)
+        except Exception:
+            log.exception("due work %s failed; it will be retried", row.key)
+            with ctx.new_uow() as uow:
+                retry_in = timedelta(seconds=min(300, 5 * 2 ** min(row.attempts, 6)))
+                due_work.release(uow.conn, row.id, retry_at=ctx.clock() + retry_in)
+                uow.commit()
+    return len(rows)
+
+
+def plan_digest(ctx: Context) -> None:
+    """Make sure the next daily digest is planned (several processes may call this at once)."""
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        when = next_daily(now, ctx.config.daily_digest_at, ctx.config.tz)
+        due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, when))
+        uow.commit()
+
+
+def act(ctx: Context, row: DueRow, *, owner: str) -> None:
+    with ctx.new_uow() as uow:
+        if not due_work.still_leased_by(uow.conn, row.id, owner):
+            return  # done or re-planned meanwhile, or taken over after our lease ran out
+        if row.incident_number is None:
+            _workspace_job(ctx, uow, row)
+        else:
+            _incident_job(ctx, uow, row)
+
+
+def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
+    assert row.incident_number is not None
+    now, policy = ctx.clock(), ctx.policy
+    incident = uow.incidents.get(row.incident_number, lock=True)
+    if incident is None:
+        due_work.finish(uow.conn, row.id)
+        uow.commit()
+        return
+    posts = Posts(ctx, now)
+    match row.kind:
+        case DueKind.UPDATE_DUE:
+            if incident.remind_update(now=now):
+                posts.thread(incident, update_due_post(incident))
+                posts.dm(incident, incident.communicator, update_due_dm(incident))
+        case DueKind.UPDATE_OVERDUE:
+            if incident.notice_overdue(now=now, policy=policy):
+                posts.thread(incident, update_overdue_post(incident))
+                posts.dm(incident, incident.commander, overdue_dm_for_commander(incident))
+        case DueKind.HANDOFF_REPING:
+            handoff = incident.reping_handoff(role=Role(row.role), now=now)
+            if handoff is not None:
+                posts.dm(incident, handoff.to, handoff_request(
+                    incident, handoff, cadence=policy.update_interval(incident.severity)))
+        case DueKind.HANDOFF_EXPIRE:
+            handoff = incident.expire_handoff(role=Role(row.role), now=now, policy=policy)
+            if handoff is not None:
+                posts.thread(incident, handoff_expired_post(incident, handoff))
+                posts.dm(incident, handoff.requested_by,
+                         handoff_result_for_requester(incident, handoff, outcome="expired"))
+                posts.edit_root(incident)
+        case DueKind.POSTMORTEM_REMINDER:
+            if incident.remind_postmortem(now=now, policy=policy):
+                posts.dm(incident, incident.commander, postmortem_reminder(incident,
+                                                                           public_url=ctx.config.public_url))
+    due_work.finish(uow.conn, row.id)
+    commit_change(uow, ctx, incident, posts)
+
+
+def _workspace_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
+    now = ctx.clock()
+    posts = Posts(ctx, now)
+    due_work.finish(uow.conn, row.id)
+    if row.kind is DueKind.ROLLUP:
+        live = [i for i in uow.incidents.open_incidents() if not i.drill]
+        if live:
+            posts.company_broadcast(rollup(live, now=now, public_url=ctx.config.public_url), key="rollup")
+            due_work.ensure(uow.conn, DueItem(DueKind.ROLLUP, now + ctx.config.summary_interval))
+    elif row.kind is DueKind.DIGEST:
+        day_ago = now - timedelta(days=1)
+        recent = [i for i in uow.incidents.between(day_ago, now) if not i.drill]
+        declared = [i for i in recent if i.declared_at >= day_ago]
+        resolved = [i for i in recent if i.resolved_at is not None and i.resolved_at >= day_ago]
+        still_open = [i for i in uow.incidents.open_incidents() if not i.drill]
+        posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz),
+                                key="digest")
+        due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, next_daily(now, ctx.config.daily_digest_at,
+                                                                     ctx.config.tz)))
+    posts.write(uow)
+    uow.commit()

@@ -1,0 +1,60 @@
+"""Handoffs of the commander and communicator roles: they count only once the new holder accepts."""
+
+from __future__ import annotations
+
+from incidentbot.domain.model import Handoff, Incident, Role
+from incidentbot.service.apply import commit_change
+from incidentbot.service.commands import Ack, Decline, RequestHandoff
+from incidentbot.service.context import Caller, Context
+from incidentbot.service.posts import Posts
+from incidentbot.service.targets import find_incident
+from incidentbot.slack.render import (
+    handoff_accepted_post,
+    handoff_declined_post,
+    handoff_request,
+    handoff_requested_post,
+    handoff_result_for_requester,
+    role_duties,
+)
+
+
+def request_handoff(cmd: RequestHandoff, *, caller: Caller, ctx: Context) -> Incident:
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        handoff = incident.request_handoff(role=cmd.role, to=cmd.to, actor=caller.user_id, now=now, admins=ctx.admins)
+        posts = Posts(ctx, now)
+        posts.thread(incident, handoff_requested_post(incident, handoff))
+        posts.edit_root(incident)
+        posts.dm(incident, handoff.to, handoff_request(incident, handoff,
+                                                      cadence=ctx.policy.update_interval(incident.severity)))
+        commit_change(uow, ctx, incident, posts)
+        return incident
+
+
+def answer_handoff(
+    cmd: Ack | Decline, *, caller: Caller, ctx: Context, role: Role | None = None
+) -> tuple[Incident, list[Handoff]]:
+    """Accept (Ack) or decline (Decline) the caller's pending handoffs on the incident."""
+    now = ctx.clock()
+    with ctx.new_uow() as uow:
+        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        previous = {r: incident.holder(r) for r in Role}
+        posts = Posts(ctx, now)
+        if isinstance(cmd, Ack):
+            answered = incident.accept_handoff(user=caller.user_id, now=now, role=role)
+            for handoff in answered:
+                posts.thread(incident, handoff_accepted_post(incident, role=handoff.role, user=caller.user_id,
+                                                             previous=previous[handoff.role]))
+                posts.dm(incident, caller.user_id, role_duties(incident, role=handoff.role))
+                posts.dm(incident, handoff.requested_by,
+                         handoff_result_for_requester(incident, handoff, outcome="accepted"))
+        else:
+            answered = incident.decline_handoff(user=caller.user_id, now=now, role=role)
+            for handoff in answered:
+                posts.thread(incident, handoff_declined_post(incident, role=handoff.role, user=caller.user_id))
+                posts.dm(incident, handoff.requested_by,
+                         handoff_result_for_requester(incident, handoff, outcome="declined"))
+        posts.edit_root(incident)
+        commit_change(uow, ctx, incident, posts)
+        return incident, answered

@@ -1,0 +1,41 @@
+"""The Bolt app: verification of every request, then one listener module per kind of request."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+
+from incidentbot.service.context import Context
+from incidentbot.slack.listeners import actions, commands, views
+
+log = logging.getLogger("incidentbot.slack")
+
+
+def build_app(*, ctx: Context, client: WebClient, signing_secret: str, bot_user_id: str | None = None) -> App:
+    token = client.token or ""
+
+    def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
+        # A single-workspace bot: the token is known, so no auth.test round trip per request (which would
+        # make every command fail while Slack's API is down).
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
+                               bot_user_id=bot_user_id)
+
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        authorize=authorize,
+        request_verification_enabled=True,
+        url_verification_enabled=True,
+        ssl_check_enabled=True,
+        ignoring_self_events_enabled=False,
+        logger=logging.getLogger("slack_bolt"),
+        raise_error_for_unhandled_request=False,
+    )
+    commands.register(app, ctx=ctx)
+    actions.register(app, ctx=ctx)
+    views.register(app, ctx=ctx)
+    return app

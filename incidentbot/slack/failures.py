@@ -1,0 +1,93 @@
+"""How a failed Web API call is treated: retried (and when), repaired, or given up on."""
+
+from __future__ import annotations
+
+import http.client
+import random
+import socket
+import urllib.error
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from slack_sdk.errors import SlackApiError
+
+
+class Action(StrEnum):
+    RETRY = "retry"  # transient: try again after `delay`
+    JOIN = "join"  # the bot is not in the channel: join, then post
+    RECREATE = "recreate"  # the channel is gone or archived: find or create it again
+    FAIL = "fail"  # permanent: Slack will never accept this call
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: Action
+    reason: str
+    delay: timedelta = timedelta(0)
+    unknown_outcome: bool = False  # the call may have taken effect (timeout after sending, 5xx)
+    rate_limited: bool = False
+
+
+# Errors that will not go away by themselves but where waiting (for a fix of the token or scopes) beats
+# dropping the post: the post is kept and retried slowly.
+_WAIT_FOR_FIX = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+                 "missing_scope", "no_permission", "team_access_not_granted", "ekm_access_denied"}  # fmt: skip
+_TRANSIENT = {"ratelimited", "rate_limited", "service_unavailable", "fatal_error", "internal_error",
+              "request_timeout", "team_added_to_org", "org_login_required"}  # fmt: skip
+_GONE = {"channel_not_found", "is_archived"}
+
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 300.0
+
+
+def backoff(attempt: int, *, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP) -> timedelta:
+    """Exponential backoff with full jitter. The retry schedule is persisted per outbox row (it must survive
+    restarts and be shared by processes), which is why an in-process retry decorator does not fit here."""
+    ceiling = min(cap, base * (2 ** min(attempt, 16)))
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def classify(error: BaseException, *, attempt: int) -> Verdict:
+    if isinstance(error, SlackApiError):
+        return _classify_api_error(error, attempt)
+    if isinstance(error, TimeoutError | socket.timeout):
+        return Verdict(Action.RETRY, "timed out waiting for Slack", backoff(attempt), unknown_outcome=True)
+    if isinstance(error, urllib.error.URLError | ConnectionError | http.client.HTTPException | OSError):
+        # The request may have reached Slack before the connection broke.
+        return Verdict(Action.RETRY, f"connection to Slack failed: {error}", backoff(attempt), unknown_outcome=True)
+    return Verdict(Action.FAIL, f"unexpected error: {type(error).__name__}: {error}")
+
+
+def _classify_api_error(error: SlackApiError, attempt: int) -> Verdict:
+    response = error.response
+    status = getattr(response, "status_code", 200)
+    code = response.get("error") if isinstance(response.data, dict) else None
+    if status == 429 or code in {"ratelimited", "rate_limited"}:
+        wait = _retry_after(response.headers) or backoff(attempt)
+        return Verdict(Action.RETRY, "rate limited by Slack", wait, rate_limited=True)
+    if status >= 500:
+        return Verdict(Action.RETRY, f"Slack answered HTTP {status}", backoff(attempt), unknown_outcome=True)
+    if code == "not_in_channel":
+        return Verdict(Action.JOIN, "the bot is not in the channel")
+    if code in _GONE:
+        return Verdict(Action.RECREATE, f"the channel is unavailable ({code})")
+    if code in _TRANSIENT:
+        return Verdict(Action.RETRY, f"Slack error {code}", backoff(attempt))
+    if code in _WAIT_FOR_FIX:
+        return Verdict(Action.RETRY, f"Slack refused the bot's credentials ({code}); fix the token or scopes",
+                       backoff(attempt + 4))
+    return Verdict(Action.FAIL, f"Slack rejected the call: {code or f'HTTP {status}'}")
+
+
+def _retry_after(headers: object) -> timedelta | None:
+    if not isinstance(headers, dict):
+        return None
+    for name, value in headers.items():
+        if str(name).lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return timedelta(seconds=max(1.0, float(raw)))
+            except (TypeError, ValueError):
+                return None
+    return None

@@ -1,0 +1,107 @@
+"""Button clicks: confirmations of resolve/cancel, and Accept/Decline of a handoff."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from incidentbot.domain.model import Role
+from incidentbot.service import commands as c
+from incidentbot.service import lifecycle, roles
+from incidentbot.service.context import Caller, Context, Refused, Reply
+from incidentbot.slack import ids
+from incidentbot.slack.listeners.guard import answer
+from incidentbot.slack.render import done
+
+log = logging.getLogger("incidentbot.slack")
+
+
+def register(app: App, *, ctx: Context) -> None:
+    @app.action(ids.CONFIRM_RESOLVE)
+    def on_confirm_resolve(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        value = _value(action)
+        caller = _caller(body)
+        reply = answer(lambda: _resolve(value, caller, ctx))
+        ack()
+        _replace(respond, reply)
+
+    @app.action(ids.CONFIRM_CANCEL)
+    def on_confirm_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        value = _value(action)
+        caller = _caller(body)
+        reply = answer(lambda: _cancel(value, caller, ctx))
+        ack()
+        _replace(respond, reply)
+
+    @app.action(ids.ABORT_CONFIRM)
+    def on_abort(ack: Ack, respond: Respond) -> None:
+        ack()
+        _replace(respond, Reply(text="Nothing changed: the outage stays open."))
+
+    @app.action(ids.ACCEPT_HANDOFF)
+    def on_accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        value = _value(action)
+        reply = answer(lambda: _answer(c.Ack(ref=_number(value)), value, _caller(body), ctx))
+        ack()
+        _replace(respond, reply)
+
+    @app.action(ids.DECLINE_HANDOFF)
+    def on_decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        value = _value(action)
+        reply = answer(lambda: _answer(c.Decline(ref=_number(value)), value, _caller(body), ctx))
+        ack()
+        _replace(respond, reply)
+
+
+def _resolve(value: dict[str, Any], caller: Caller, ctx: Context) -> Reply:
+    summary = value.get("summary") if isinstance(value.get("summary"), str) else None
+    incident = lifecycle.resolve(c.Resolve(ref=_number(value), summary=summary), caller=caller, ctx=ctx)
+    msg = done(f"{incident.label} is resolved. Reminders have stopped; the postmortem is next.")
+    return Reply(msg.text, msg.blocks)
+
+
+def _cancel(value: dict[str, Any], caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.cancel(c.Cancel(ref=_number(value)), caller=caller, ctx=ctx)
+    msg = done(f"{incident.label} is cancelled.")
+    return Reply(msg.text, msg.blocks)
+
+
+def _answer(cmd: c.Ack | c.Decline, value: dict[str, Any], caller: Caller, ctx: Context) -> Reply:
+    role = Role(value["role"]) if value.get("role") in {r.value for r in Role} else None
+    incident, answered = roles.answer_handoff(cmd, caller=caller, ctx=ctx, role=role)
+    names = " and ".join(str(h.role) for h in answered)
+    verb = "You are now the" if isinstance(cmd, c.Ack) else "You declined the"
+    msg = done(f"{verb} {names} of {incident.label}.")
+    return Reply(msg.text, msg.blocks)
+
+
+def _value(action: dict[str, Any]) -> dict[str, Any]:
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: dict[str, Any]) -> int:
+    number = value.get("incident")
+    if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
+        raise Refused("This button does not name an outage; it may come from an older version of the bot.")
+    return number
+
+
+def _caller(body: dict[str, Any]) -> Caller:
+    channel = body.get("channel") or {}
+    return Caller(user_id=(body.get("user") or {}).get("id", ""), channel_id=channel.get("id"),
+                  channel_name=channel.get("name"))
+
+
+def _replace(respond: Respond, reply: Reply) -> None:
+    """Replace the message holding the buttons, so they cannot be clicked again."""
+    try:
+        respond(text=reply.text, blocks=reply.blocks or None, replace_original=True)
+    except Exception:
+        log.warning("could not update the message with the buttons", exc_info=True)

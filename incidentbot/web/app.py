@@ -1,0 +1,154 @@
+"""The HTTP server: Slack's request URL, health, the JSON API and runbooks, as one Starlette app."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from incidentbot.service import queries
+from incidentbot.service.context import Context
+from incidentbot.web.serialize import incident_json, timeline_json
+
+log = logging.getLogger("incidentbot.web")
+
+MAX_SLACK_BODY = 1_000_000
+MAX_LIMIT = 1000
+
+
+def build_web_app(
+    *,
+    ctx: Context,
+    bolt: App,
+    api_token: str | None,
+    on_startup: Callable[[], None] | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+) -> Starlette:
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > MAX_SLACK_BODY:
+            return PlainTextResponse("request too large", status_code=413)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return PlainTextResponse("body is not UTF-8", status_code=400)
+        bolt_request = BoltRequest(body=text, query=request.url.query, headers=dict(request.headers))
+        # Bolt is synchronous (the listeners talk to the database): run it off the event loop.
+        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        return Response(content=bolt_response.body, status_code=bolt_response.status,
+                        headers=bolt_response.first_headers_without_set_cookie())
+
+    async def healthz(_: Request) -> Response:
+        try:
+            counts = await run_in_threadpool(queries.delivery_counts, ctx)
+        except Exception:
+            log.exception("health check: database unavailable")
+            return JSONResponse({"ok": False, "database": "unavailable"}, status_code=503)
+        return JSONResponse({"ok": True, "database": "ok",
+                             "outbox": {"undelivered": counts["pending"], "failed": counts["failed"]}})
+
+    def authorised(request: Request) -> bool:
+        if not api_token:
+            return False
+        given = request.headers.get("authorization", "")
+        scheme, _, token = given.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), api_token.encode())
+
+    def refuse(request: Request) -> Response | None:
+        if not api_token:
+            return JSONResponse({"error": "the API is disabled: set INCIDENTBOT_API_TOKEN to enable it"},
+                                status_code=404)
+        if not authorised(request):
+            return JSONResponse({"error": "send Authorization: Bearer <INCIDENTBOT_API_TOKEN>"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        return None
+
+    async def api_incidents(request: Request) -> Response:
+        if (refusal := refuse(request)) is not None:
+            return refusal
+        status = request.query_params.get("status")
+        if status not in (None, "", "open", "all"):
+            return JSONResponse({"error": "status must be `open` or `all`"}, status_code=400)
+        try:
+            limit = int(request.query_params.get("limit", "100"))
+            offset = int(request.query_params.get("offset", "0"))
+            if not (1 <= limit <= MAX_LIMIT) or offset < 0:
+                raise ValueError
+        except ValueError:
+            return JSONResponse({"error": f"limit must be 1..{MAX_LIMIT} and offset ≥ 0"}, status_code=400)
+        found = await run_in_threadpool(queries.newest, ctx, open_only=status == "open", limit=limit,
+                                        offset=offset)
+        return JSONResponse({"incidents": [incident_json(i, public_url=ctx.config.public_url) for i in found]})
+
+    async def api_incident(request: Request) -> Response:
+        if (refusal := refuse(request)) is not None:
+            return refusal
+        number = parse_id(request.path_params["id"], ctx.config.id_prefix)
+        view = await run_in_threadpool(queries.incident_by_number, ctx, number) if number else None
+        if view is None:
+            return JSONResponse({"error": f"no incident {request.path_params['id']}"}, status_code=404)
+        data = incident_json(view.incident, public_url=ctx.config.public_url)
+        data["timeline"] = timeline_json(view.timeline)
+        data["undelivered_posts"] = view.undelivered
+        data["failed_posts"] = view.failed
+        return JSONResponse(data)
+
+    async def runbook(request: Request) -> Response:
+        name = request.path_params["name"]
+        folder = ctx.config.runbooks_dir
+        path = (folder / name).resolve()
+        if not re.fullmatch(r"[\w.-]+\.md", name) or path.parent != Path(folder).resolve() or not path.is_file():
+            return PlainTextResponse(f"no runbook {name}", status_code=404)
+        return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="text/markdown; charset=utf-8")
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
+        return JSONResponse({"error": f"{request.method} {request.url.path}: {status_text(status)}"},
+                            status_code=status)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        error_id = uuid.uuid4().hex[:8]
+        log.error("%s %s failed (error id %s)", request.method, request.url.path, error_id, exc_info=exc)
+        return JSONResponse({"error": "internal error", "error_id": error_id}, status_code=500)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if on_startup:
+            await run_in_threadpool(on_startup)
+        try:
+            yield
+        finally:
+            if on_shutdown:
+                await run_in_threadpool(on_shutdown)
+
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/incidents", api_incidents, methods=["GET"]),
+        Route("/api/incidents/{id}", api_incident, methods=["GET"]),
+        Route("/runbooks/{name}", runbook, methods=["GET"]),
+    ]
+    handlers: dict[Any, Any] = {HTTPException: not_found, Exception: server_error}
+    return Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+
+
+def parse_id(text: str, prefix: str) -> int | None:
+    match = re.fullmatch(rf"(?:{re.escape(prefix)}-)?(\d{{1,12}})", text.strip(), flags=re.IGNORECASE)
+    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
+
+
+def status_text(status: int) -> str:
+    return {404: "not found", 405: "method not allowed"}.get(status, "error")

@@ -1,0 +1,133 @@
+"""An incidentbot running in-process against a fake Slack, driven over HTTP the way Slack drives it."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from incidentbot.bootstrap import Bot, Options, build_bot
+from incidentbot.config import Env, Settings, config_from_mapping
+from incidentbot.store import outbox
+from incidentbot.store.tables import outbox as outbox_table
+from tests.fakeslack import FakeSlack
+from tests.support import slack_requests as sr
+
+API_TOKEN = "test-api-token"
+
+
+class Clock:
+    """Real time plus an adjustable offset, so tests can jump ahead without sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+def make_settings(database_url: str, fake: FakeSlack, config: dict[str, Any] | None, base_dir: Path) -> Settings:
+    env = Env(
+        slack_bot_token=SecretStr("xoxb-test"), slack_signing_secret=SecretStr(sr.SIGNING_SECRET),
+        slack_app_token=None, slack_api_url=fake.url, database_url=database_url, incidentbot_config=None,
+        incidentbot_api_token=SecretStr(API_TOKEN),
+    )  # fmt: skip
+    bot_config = config_from_mapping(config or {}, base_dir=base_dir)
+    return Settings(env=env, bot=bot_config, config_path=None)
+
+
+class Harness:
+    def __init__(self, *, bot: Bot, fake: FakeSlack, clock: Clock) -> None:
+        self.bot = bot
+        self.fake = fake
+        self.clock = clock
+        self.http = TestClient(bot.web, raise_server_exceptions=False)
+
+    def __enter__(self) -> Harness:
+        self.http.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.__exit__(*exc)
+        self.bot.db.dispose()
+
+    # ----- driving ------------------------------------------------------------------------------------
+
+    def post_signed(self, body: str, **sign_kwargs: Any) -> Any:
+        return self.http.post("/slack/events", content=body, headers=sr.sign(body, **sign_kwargs))
+
+    def command(self, text: str, *, user: str = "U_ALICE", channel: str = "general", channel_id: str | None = None,
+                trigger_id: str = "") -> Any:
+        found = self.fake.channel(channel)
+        cid = channel_id or (found.id if found is not None else f"C_{channel.upper().replace('-', '_')}")
+        body = sr.slash_command(text, user=user, channel_id=cid, channel_name=channel,
+                                response_url=self.fake.new_response_url(), trigger_id=trigger_id)
+        return self.post_signed(body)
+
+    def reply(self, text: str, **kwargs: Any) -> str:
+        """Run a command and return the ephemeral text shown to the person (asserting HTTP 200)."""
+        response = self.command(text, **kwargs)
+        assert response.status_code == 200, (response.status_code, response.text)
+        if not response.content:
+            return ""
+        data = response.json()
+        return data.get("text", "") + "\n" + json.dumps(data.get("blocks") or [])
+
+    def click(self, action_id: str, value: dict[str, Any], *, user: str) -> tuple[Any, str]:
+        """Click a button; returns the HTTP response and the response_url id that received the follow-up."""
+        url = self.fake.new_response_url()
+        body = sr.block_action(action_id, json.dumps(value), user=user, response_url=url)
+        return self.post_signed(body), url.rsplit("/", 1)[1]
+
+    def submit(self, callback_id: str, values: dict[str, Any], *, user: str = "U_ALICE", **kw: Any) -> Any:
+        return self.post_signed(sr.view_submission(callback_id, values, user=user, **kw))
+
+    def api(self, path: str, token: str | None = API_TOKEN) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.http.get(path, headers=headers)
+
+    # ----- waiting ------------------------------------------------------------------------------------
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self.bot.db.read_engine.connect() as conn:
+            return outbox.counts(conn)
+
+    def delivered(self, timeout: float = 10.0) -> None:
+        """Wait until every outbox row is delivered (or failed), then check nothing failed."""
+        self.wait(lambda: self.outbox_counts()["pending"] == 0, timeout=timeout, what="outbox to drain")
+        failed = self.failed_rows()
+        assert not failed, f"undeliverable posts: {failed}"
+
+    def failed_rows(self) -> list[dict[str, Any]]:
+        with self.bot.db.read_engine.connect() as conn:
+            rows = conn.execute(select(outbox_table).where(outbox_table.c.state == "failed")).mappings().all()
+        return [dict(r) for r in rows]
+
+    def wait(self, predicate: Callable[[], bool], *, timeout: float = 10.0, what: str = "condition") -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def start_harness(
+    *, database_url: str, fake: FakeSlack, tmp_path: Path, config: dict[str, Any] | None = None,
+    clock: Clock | None = None, **options: Any,
+) -> Harness:
+    clock = clock or Clock()
+    settings = make_settings(database_url, fake, config, tmp_path)
+    opts = Options(clock=clock, slack_timeout=2.0, poll_interval=0.2, tick_interval=0.2, channel_interval=0.0,
+                   migrate=False, **options)
+    return Harness(bot=build_bot(settings, opts), fake=fake, clock=clock)
