@@ -1,0 +1,329 @@
+"""FakeSlack: an in-process fake of the Slack Web API for tests (and for manual runs, see __main__).
+
+Every request is checked against methods.json (derived from the Slack method reference); the caller's
+mistakes are answered like Slack would and also recorded in ``fake.rejected``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from .dispatch import Dispatcher
+from .faults import ANY, RESPONSE_URL, Fault
+from .rules import FIXTURE_PATH
+from .state import BOT_USER_ID, Call, Channel, Ephemeral, Message, Rejection, Trigger, User, ViewRecord
+from .transport import Server
+
+T = TypeVar("T")
+DEFAULT_TOKEN = "xoxb-test"
+
+
+class FakeSlack(Dispatcher):
+    """A fake Slack workspace served over HTTP on 127.0.0.1. ``WebClient(token="xoxb-test", base_url=fake.url)``."""
+
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fixture: Path = FIXTURE_PATH,
+        verbose: bool = False,
+    ) -> None:
+        super().__init__(token=token, verbose=verbose, fixture=fixture)
+        self.host = host
+        self._port = port
+        self._server: Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------------------------ lifecycle
+
+    def start(self, port: int | None = None) -> FakeSlack:
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        self._server = Server((self.host, self._port if port is None else port), self)
+        self._port = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fakeslack", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._stopping.set()  # wakes delayed responses
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not running; call start() first")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The Web API base URL, ending with /api/ (for WebClient(base_url=...) / SLACK_API_URL)."""
+        return f"{self.base_url}/api/"
+
+    # ------------------------------------------------------------------------------------ workspace set-up
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        real_name: str | None = None,
+        tz: str = "UTC",
+        display_name: str | None = None,
+        is_bot: bool = False,
+    ) -> User:
+        with self._lock:
+            user = self._ws.add_user(
+                user_id, name, real_name=real_name, tz=tz, display_name=display_name, is_bot=is_bot
+            )
+            return copy.deepcopy(user)
+
+    def create_channel(
+        self, name: str, *, private: bool = False, member: bool = False, members: Iterable[str] = ()
+    ) -> Channel:
+        """A channel that already exists (created by a person). ``member``: the bot is in it."""
+        with self._lock:
+            if self._ws.channel_named(name) is not None:
+                raise ValueError(f"a channel named {name!r} already exists")
+            people = set(members) | ({BOT_USER_ID} if member else set())
+            return copy.deepcopy(self._ws.create_channel(name, private=private, creator="U_ALICE", members=people))
+
+    def archive(self, channel: str) -> None:
+        with self._lock:
+            self._find(channel).is_archived = True
+
+    def unarchive(self, channel: str) -> None:
+        with self._lock:
+            self._find(channel).is_archived = False
+
+    def delete_channel(self, channel: str) -> None:
+        with self._lock:
+            ch = self._find(channel)
+            del self._ws.channels[ch.id]
+            if ch.im_user is not None:
+                self._ws.dm_by_user.pop(ch.im_user, None)
+
+    def remove_bot(self, channel: str) -> None:
+        """The bot gets kicked out of the channel."""
+        with self._lock:
+            self._find(channel).members.discard(BOT_USER_ID)
+
+    def add_member(self, channel: str, user_id: str) -> None:
+        """A person joins the channel (by themselves; no API call)."""
+        with self._lock:
+            if user_id not in self._ws.users:
+                raise KeyError(f"no user {user_id}; add_user() first")
+            self._find(channel).members.add(user_id)
+
+    def post_as_user(
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """A person posts a message (the bot cannot edit it). Returns its ts."""
+        with self._lock:
+            ch = self._find(channel)
+            msg = Message(self._ws.next_ts(), ch.id, user_id, text, blocks, thread_ts=thread_ts, bot_id=None)
+            ch.messages.append(msg)
+            return msg.ts
+
+    def new_trigger_id(self, user_id: str = "U_ALICE", *, expires_in: float | None = None) -> str:
+        """A trigger_id as found in an interaction payload; good for one views.open (Slack: within 3 s)."""
+        with self._lock:
+            trigger_id = f"{time.time_ns() // 1000}.{self._ws.new_token()}"
+            deadline = None if expires_in is None else time.monotonic() + expires_in
+            self._ws.triggers[trigger_id] = Trigger(user_id, deadline)
+            return trigger_id
+
+    def new_response_url(self, *, max_uses: int = 5) -> str:
+        """A response_url as found in an interaction/slash-command payload (Slack allows 5 uses)."""
+        with self._lock:
+            rid = self._ws.new_token()
+            self._ws.responses[rid] = []
+            self._ws.response_uses_left[rid] = max_uses
+            return f"{self.base_url}/response/{rid}"
+
+    # ------------------------------------------------------------------------------------ faults
+
+    def _add_fault(self, fault: Fault) -> None:
+        if fault.method not in (ANY, RESPONSE_URL) and self._spec.get(fault.method) is None:
+            raise ValueError(f"{fault.method!r} is not a method in methods.json")
+        with self._lock:
+            self._faults.add(fault)
+
+    def fail(self, method: str = ANY, status: int = 503, times: int | None = 1) -> None:
+        """The next ``times`` calls answer HTTP ``status`` with an HTML (5xx) or empty body."""
+        if not 400 <= status <= 599:
+            raise ValueError(f"status must be an HTTP error status, got {status}")
+        self._add_fault(Fault("fail", method, times, status=status))
+
+    def rate_limit(self, method: str = ANY, retry_after: int = 1, times: int | None = 1) -> None:
+        """The next ``times`` calls answer 429 with Retry-After and {"ok": false, "error": "ratelimited"}."""
+        self._add_fault(Fault("rate_limit", method, times, status=429, retry_after=retry_after))
+
+    def error(self, method: str, error: str, times: int | None = 1) -> None:
+        """The next ``times`` calls answer 200 {"ok": false, "error": error} (an error Slack documents)."""
+        if method != RESPONSE_URL and not self._spec.allows(method, error):
+            raise ValueError(f"Slack does not document error {error!r} for {method}")
+        self._add_fault(Fault("error", method, times, error=error))
+
+    def delay(self, method: str, seconds: float, times: int | None = 1, after_store: bool = True) -> None:
+        """Slow answers. ``after_store``: the call takes effect first, then the answer waits (a client
+        timeout then hides a success); otherwise the wait comes first and the call takes effect after it."""
+        self._add_fault(Fault("delay", method, times, seconds=seconds, after_store=after_store))
+
+    def outage(self, seconds: float, status: int = 503) -> None:
+        """Every Web API call fails with ``status`` for the next ``seconds``."""
+        with self._lock:
+            self._faults.outage(seconds, status)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    # ------------------------------------------------------------------------------------ inspection
+
+    def _find(self, ref: str) -> Channel:
+        ch = self._ws.channel_named(ref) or self._ws.channels.get(ref)
+        if ch is None:
+            names = sorted(f"#{c.name}" if not c.is_im else c.id for c in self._ws.channels.values())
+            raise KeyError(f"no channel {ref!r}; there are: {', '.join(names) or 'none'}")
+        return ch
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return copy.deepcopy(self._ws.calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return copy.deepcopy([c for c in self._ws.calls if c.method == method])
+
+    def channel(self, name: str) -> Channel | None:
+        with self._lock:
+            ch = self._ws.channel_named(name)
+            return copy.deepcopy(ch)
+
+    def channel_by_id(self, channel_id: str) -> Channel | None:
+        with self._lock:
+            return copy.deepcopy(self._ws.channels.get(channel_id))
+
+    def messages(self, channel: str) -> list[Message]:
+        """Top-level messages of a channel (name or id), oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._find(channel).top_level())
+
+    def replies(self, channel: str, thread_ts: str) -> list[Message]:
+        """Replies in a thread, oldest first, without the root."""
+        with self._lock:
+            return copy.deepcopy(self._find(channel).thread_replies(thread_ts))
+
+    def topic(self, channel: str) -> str:
+        with self._lock:
+            return self._find(channel).topic
+
+    def dms(self, user_id: str) -> list[Message]:
+        """Every message in the bot's DM with the user, oldest first (empty if never opened)."""
+        with self._lock:
+            dm = self._ws.dm_by_user.get(user_id)
+            return copy.deepcopy(self._ws.channels[dm].messages) if dm else []
+
+    @property
+    def ephemerals(self) -> list[Ephemeral]:
+        with self._lock:
+            return copy.deepcopy(self._ws.ephemerals)
+
+    @property
+    def views(self) -> list[ViewRecord]:
+        with self._lock:
+            return copy.deepcopy(self._ws.views)
+
+    @property
+    def rejected(self) -> list[Rejection]:
+        with self._lock:
+            return copy.deepcopy(self._ws.rejected)
+
+    def clear_rejected(self) -> list[Rejection]:
+        """Forget (and return) the rejections so far, for tests that provoke them on purpose."""
+        with self._lock:
+            out, self._ws.rejected = self._ws.rejected, []
+            return out
+
+    @property
+    def responses(self) -> dict[str, list[dict[str, Any]]]:
+        with self._lock:
+            return copy.deepcopy(self._ws.responses)
+
+    def all_responses(self) -> list[dict[str, Any]]:
+        """Every payload posted to any response_url, in arrival order."""
+        with self._lock:
+            return copy.deepcopy(self._all_responses)
+
+    def dump(self) -> str:
+        with self._lock:
+            lines = ["calls (last 20):"]
+            for c in self._ws.calls[-20:]:
+                res = c.response
+                outcome = res if isinstance(res, int) else ("ok" if res.get("ok") else res.get("error"))
+                lines.append(f"  {c.method} {json.dumps(c.args, default=str)[:160]} -> {outcome}")
+            lines.append("rejected:")
+            lines += [f"  {r.method}: {r.error} ({r.detail})" for r in self._ws.rejected] or ["  none"]
+            lines.append("pending faults:")
+            lines += [f"  {f}" for f in self._faults.pending()] or ["  none"]
+            lines.append("channels:")
+            lines.append(self._ws.summary())
+            return "\n".join(lines)
+
+    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0, message: str = "") -> T:
+        """Poll ``predicate`` every 20 ms until it returns something truthy (returned). AssertionError and
+        LookupError raised by it count as "not yet". On timeout: AssertionError with a dump of the fake."""
+        deadline = time.monotonic() + timeout
+        last: BaseException | None = None
+        while True:
+            try:
+                value = predicate()
+                if value:
+                    return value
+                last = None
+            except (AssertionError, LookupError) as exc:
+                last = exc
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.02)
+        what = message or getattr(predicate, "__name__", repr(predicate))
+        extra = f"\nlast error: {last!r}" if last is not None else ""
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}{extra}\n{self.dump()}")
