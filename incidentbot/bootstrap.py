@@ -105,7 +105,8 @@ def build_bot(settings: Settings, options: Options | None = None) -> Bot:
     deliverer_ref.append(deliverer)
     ticker = Ticker(ctx=ctx, owner=options.owner, interval=options.tick_interval)
     secret = env.slack_signing_secret.get_secret_value() if env.slack_signing_secret else ""
-    bolt = build_app(ctx=ctx, client=client, signing_secret=secret)
+    bolt_client = WebClient(base_url=env.slack_api_url, timeout=int(max(1, options.slack_timeout)), retry_handlers=[])
+    bolt = build_app(ctx=ctx, client=bolt_client, token=token, signing_secret=secret)
     api_token = env.incidentbot_api_token.get_secret_value() if env.incidentbot_api_token else None
     bot_ref: list[Bot] = []
     web = build_web_app(

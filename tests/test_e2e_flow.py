@@ -20,7 +20,7 @@ def test_declare_update_sev_resolve(bot: Harness) -> None:
     root = roots[0]
     assert "OUT-1" in json.dumps(root.blocks) and "Checkout is failing" in json.dumps(root.blocks)
     assert "OUT-1" in bot.fake.topic("payments-outage")
-    assert any("commander" in json.dumps(m.blocks).lower() for m in bot.fake.dms("U_ALICE"))
+    assert any("commander" in json.dumps(m.blocks).lower() for m in bot.fake.dms("U0ALICE"))
 
     assert "Update posted" in bot.reply("update OUT-1 --status identified Bad deploy of card-router; rolling back")
     bot.delivered()
@@ -36,7 +36,7 @@ def test_declare_update_sev_resolve(bot: Harness) -> None:
     confirm = bot.reply("resolve OUT-1 Rolled back card-router")
     assert ids.CONFIRM_RESOLVE in confirm
     response, url_id = bot.click(ids.CONFIRM_RESOLVE, {"incident": 1, "summary": "Rolled back card-router"},
-                                 user="U_ALICE")
+                                 user="U0ALICE")
     assert response.status_code == 200
     bot.delivered()
     assert "resolved" in json.dumps(bot.fake.responses[url_id]).lower()

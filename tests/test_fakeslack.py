@@ -246,8 +246,8 @@ def test_threads_updates_and_permalinks(fake: FakeSlack, client: WebClient) -> N
     assert (msg.text, msg.blocks, msg.edits) == ("Resolved", [SECTION], 2)
     assert [h["text"] for h in msg.history] == ["Incident declared", "Incident declared (SEV1)"]
     assert err(client.chat_update, channel=cid, ts="1.000001", text="x") == "message_not_found"
-    fake.add_member("inc-1", "U_ALICE")
-    human = fake.post_as_user("inc-1", "U_ALICE", "I'm on it")
+    fake.add_member("inc-1", "U0ALICE")
+    human = fake.post_as_user("inc-1", "U0ALICE", "I'm on it")
     assert err(client.chat_update, channel=cid, ts=human, text="x") == "cant_update_message"
 
     link = client.chat_getPermalink(channel=cid, message_ts=root)["permalink"]
@@ -319,23 +319,23 @@ def test_list_paginates_and_filters(fake: FakeSlack, client: WebClient) -> None:
 
 
 def test_dms_ephemerals_invites_and_users(fake: FakeSlack, client: WebClient) -> None:
-    dm = client.conversations_open(users="U_ALICE")["channel"]["id"]
+    dm = client.conversations_open(users="U0ALICE")["channel"]["id"]
     assert dm.startswith("D")
-    assert client.conversations_open(users=["U_ALICE"])["channel"]["id"] == dm
+    assert client.conversations_open(users=["U0ALICE"])["channel"]["id"] == dm
     client.chat_postMessage(channel=dm, text="You are the incident commander")
-    assert [m.text for m in fake.dms("U_ALICE")] == ["You are the incident commander"]
-    assert fake.dms("U_BOB") == []
-    assert client.chat_postMessage(channel="U_BOB", text="posting to a user id lands in the DM")["channel"] != dm
-    assert len(fake.dms("U_BOB")) == 1
+    assert [m.text for m in fake.dms("U0ALICE")] == ["You are the incident commander"]
+    assert fake.dms("U0BOB") == []
+    assert client.chat_postMessage(channel="U0BOB", text="posting to a user id lands in the DM")["channel"] != dm
+    assert len(fake.dms("U0BOB")) == 1
     assert err(client.conversations_open, users="U_NOBODY") == "user_not_found"
 
     cid = new_channel(client)
-    assert err(client.chat_postEphemeral, channel=cid, user="U_BOB", text="psst") == "user_not_in_channel"
-    client.conversations_invite(channel=cid, users=["U_BOB", "U_CAROL"])
-    assert err(client.conversations_invite, channel=cid, users="U_BOB") == "already_in_channel"
-    client.chat_postEphemeral(channel=cid, user="U_BOB", text="psst")
+    assert err(client.chat_postEphemeral, channel=cid, user="U0BOB", text="psst") == "user_not_in_channel"
+    client.conversations_invite(channel=cid, users=["U0BOB", "U0CAROL"])
+    assert err(client.conversations_invite, channel=cid, users="U0BOB") == "already_in_channel"
+    client.chat_postEphemeral(channel=cid, user="U0BOB", text="psst")
     (eph,) = fake.ephemerals
-    assert (eph.channel, eph.user, eph.text) == (cid, "U_BOB", "psst")
+    assert (eph.channel, eph.user, eph.text) == (cid, "U0BOB", "psst")
     assert fake.messages("inc-1") == []
 
     fake.add_user("U_ERIN", "erin", real_name="Erin Example", tz="Europe/Berlin")
@@ -348,19 +348,19 @@ def test_dms_ephemerals_invites_and_users(fake: FakeSlack, client: WebClient) ->
 
 
 def test_views_open_triggers(fake: FakeSlack, client: WebClient) -> None:
-    trigger = fake.new_trigger_id("U_BOB")
+    trigger = fake.new_trigger_id("U0BOB")
     opened = client.views_open(trigger_id=trigger, view=MODAL)["view"]
     assert opened["id"].startswith("V") and opened["title"]["text"] == "Declare"
     assert err(client.views_open, trigger_id=trigger, view=MODAL) == "expired_trigger_id"
     assert err(client.views_open, trigger_id="123.456.abc", view=MODAL) == "invalid_trigger_id"
     (record,) = fake.views
-    assert (record.user, record.trigger_id, record.view) == ("U_BOB", trigger, MODAL)
+    assert (record.user, record.trigger_id, record.view) == ("U0BOB", trigger, MODAL)
 
     changed = dict(MODAL, title={"type": "plain_text", "text": "Declared"})
     client.views_update(view_id=opened["id"], view=changed)
     assert fake.views[0].view["title"]["text"] == "Declared"
     assert err(client.views_update, view_id=opened["id"], view=MODAL, hash="stale") == "hash_conflict"
-    client.views_publish(user_id="U_BOB", view={"type": "home", "blocks": [SECTION]})
+    client.views_publish(user_id="U0BOB", view={"type": "home", "blocks": [SECTION]})
     assert [v.kind for v in fake.views] == ["modal", "home"]
 
 
@@ -461,7 +461,7 @@ def test_delay_before_store(fake: FakeSlack, client: WebClient) -> None:
 def test_outage_and_clear(fake: FakeSlack, client: WebClient) -> None:
     fake.outage(0.3, status=502)
     assert slack_error(client.auth_test).response.status_code == 502
-    assert slack_error(client.users_info, user="U_ALICE").response.status_code == 502
+    assert slack_error(client.users_info, user="U0ALICE").response.status_code == 502
 
     def back() -> bool:
         try:

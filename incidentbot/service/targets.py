@@ -26,10 +26,9 @@ def find_incident(uow: UnitOfWork, ctx: Context, caller: Caller, ref: int | None
         candidates = uow.incidents.open_incidents()
         if not candidates:
             raise Refused("There are no open outages.")
-        raise Refused(
-            f"This is not an outage channel, so say which outage you mean (for example `{prefix}-{candidates[0].number}`).",
-            candidates=candidates,
-        )
+        example = f"{prefix}-{candidates[0].number}"
+        raise Refused(f"This is not an outage channel, so say which outage you mean (e.g. `{example}`).",
+                      candidates=candidates)
     candidates = uow.incidents.open_incidents(division=division)
     if len(candidates) == 1:
         number = candidates[0].number

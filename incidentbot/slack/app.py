@@ -15,8 +15,10 @@ from incidentbot.slack.listeners import actions, commands, views
 log = logging.getLogger("incidentbot.slack")
 
 
-def build_app(*, ctx: Context, client: WebClient, signing_secret: str, bot_user_id: str | None = None) -> App:
-    token = client.token or ""
+def build_app(
+    *, ctx: Context, client: WebClient, token: str, signing_secret: str, bot_user_id: str | None = None
+) -> App:
+    """`client` carries no token: Bolt gives each listener a client with the token `authorize` returns."""
 
     def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
         # A single-workspace bot: the token is known, so no auth.test round trip per request (which would

@@ -38,12 +38,10 @@ def replace_for_incident(conn: Connection, number: int, items: Iterable[DueItem]
 
 def ensure(conn: Connection, item: DueItem) -> bool:
     """Plan a workspace-wide item (roll-up, digest) unless it is already planned. True if this call planned it."""
-    result = conn.execute(
-        insert_ignoring_conflict(due_work, conn.dialect.name).values(
-            key=item.key(None), kind=str(item.kind), incident_number=None, role=None, due_at=item.due_at, attempts=0
-        )
+    stmt = insert_ignoring_conflict(due_work, conn.dialect.name).values(
+        key=item.key(None), kind=str(item.kind), incident_number=None, role=None, due_at=item.due_at, attempts=0
     )
-    return result.rowcount == 1
+    return conn.execute(stmt.returning(due_work.c.id)).first() is not None
 
 
 def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limit: int = 20) -> list[DueRow]:

@@ -116,7 +116,7 @@ class FakeSlack(Dispatcher):
             if self._ws.channel_named(name) is not None:
                 raise ValueError(f"a channel named {name!r} already exists")
             people = set(members) | ({BOT_USER_ID} if member else set())
-            return copy.deepcopy(self._ws.create_channel(name, private=private, creator="U_ALICE", members=people))
+            return copy.deepcopy(self._ws.create_channel(name, private=private, creator="U0ALICE", members=people))
 
     def archive(self, channel: str) -> None:
         with self._lock:
@@ -161,7 +161,7 @@ class FakeSlack(Dispatcher):
             ch.messages.append(msg)
             return msg.ts
 
-    def new_trigger_id(self, user_id: str = "U_ALICE", *, expires_in: float | None = None) -> str:
+    def new_trigger_id(self, user_id: str = "U0ALICE", *, expires_in: float | None = None) -> str:
         """A trigger_id as found in an interaction payload; good for one views.open (Slack: within 3 s)."""
         with self._lock:
             trigger_id = f"{time.time_ns() // 1000}.{self._ws.new_token()}"

@@ -14,7 +14,7 @@ TEAM_ID = "T_FAKE"
 TEAM_NAME = "Fake Workspace"
 TEAM_URL = "https://fake-workspace.slack.com/"
 APP_ID = "A_FAKE"
-BOT_USER_ID = "U_BOT"
+BOT_USER_ID = "U0BOT"
 BOT_ID = "B_BOT"
 BOT_NAME = "incidentbot"
 PERMALINK_BASE = "https://fake.slack/archives"
@@ -249,10 +249,10 @@ class Rejection:
 
 
 DEFAULT_USERS: tuple[tuple[str, str, str, str], ...] = (
-    ("U_ALICE", "alice", "Alice Archer", "Europe/London"),
-    ("U_BOB", "bob", "Bob Baker", "America/New_York"),
-    ("U_CAROL", "carol", "Carol Chen", "Asia/Tokyo"),
-    ("U_DAVE", "dave", "Dave Dunn", "UTC"),
+    ("U0ALICE", "alice", "Alice Archer", "Europe/London"),
+    ("U0BOB", "bob", "Bob Baker", "America/New_York"),
+    ("U0CAROL", "carol", "Carol Chen", "Asia/Tokyo"),
+    ("U0DAVE", "dave", "Dave Dunn", "UTC"),
 )
 
 

@@ -66,7 +66,7 @@ class Harness:
     def post_signed(self, body: str, **sign_kwargs: Any) -> Any:
         return self.http.post("/slack/events", content=body, headers=sr.sign(body, **sign_kwargs))
 
-    def command(self, text: str, *, user: str = "U_ALICE", channel: str = "general", channel_id: str | None = None,
+    def command(self, text: str, *, user: str = "U0ALICE", channel: str = "general", channel_id: str | None = None,
                 trigger_id: str = "") -> Any:
         found = self.fake.channel(channel)
         cid = channel_id or (found.id if found is not None else f"C_{channel.upper().replace('-', '_')}")
@@ -89,7 +89,7 @@ class Harness:
         body = sr.block_action(action_id, json.dumps(value), user=user, response_url=url)
         return self.post_signed(body), url.rsplit("/", 1)[1]
 
-    def submit(self, callback_id: str, values: dict[str, Any], *, user: str = "U_ALICE", **kw: Any) -> Any:
+    def submit(self, callback_id: str, values: dict[str, Any], *, user: str = "U0ALICE", **kw: Any) -> Any:
         return self.post_signed(sr.view_submission(callback_id, values, user=user, **kw))
 
     def api(self, path: str, token: str | None = API_TOKEN) -> Any:

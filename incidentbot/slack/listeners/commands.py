@@ -9,9 +9,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from incidentbot.domain.model import Status
+from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
 from incidentbot.service import lifecycle, queries, roles
-from incidentbot.service import commands as c
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
