@@ -1,0 +1,77 @@
+"""The `incidentbot` command line, run as a person runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakeslack import FakeSlack
+from tests.support.harness import start_harness
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "INCIDENTBOT_", "DATABASE_URL"))}
+    base.update(env or {})
+    return subprocess.run([sys.executable, "-m", "incidentbot", *args], cwd=cwd, env=base, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_manifest_is_complete_json(tmp_path: Path) -> None:
+    result = run("manifest", "--request-url", "https://bot.example.com/slack/events", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/outage" and command["url"] == "https://bot.example.com/slack/events"
+    assert command["should_escape"] is True
+    assert manifest["settings"]["interactivity"]["request_url"] == "https://bot.example.com/slack/events"
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "channels:manage", "channels:join", "im:write"} <= scopes
+    socket = json.loads(run("manifest", "--socket", cwd=tmp_path).stdout)
+    assert socket["settings"]["socket_mode_enabled"] is True and "url" not in socket["features"]["slash_commands"][0]
+
+
+def test_db_upgrade_creates_the_default_sqlite_file(tmp_path: Path) -> None:
+    result = run("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "incidentbot.db").exists() and "up to date" in result.stdout
+    assert run("db", "upgrade", cwd=tmp_path).returncode == 0  # idempotent
+
+
+def test_check_config_names_the_bad_key_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "incidentbot.toml").write_text('summary_interval = "soon"\n')
+    result = run("check-config", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+    assert result.returncode == 2
+    assert "summary_interval" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "incidentbot.toml").write_text('summary_interval = "30m"\n')
+    ok = run("check-config", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+    assert ok.returncode == 0, ok.stderr
+
+
+@pytest.mark.parametrize(("command", "missing"), [(["serve"], "SLACK_BOT_TOKEN"), (["socket"], "SLACK_APP_TOKEN")])
+def test_missing_tokens_stop_start_up_with_a_clear_line(tmp_path: Path, command: list[str], missing: str) -> None:
+    env = {"SLACK_SIGNING_SECRET": "s"} if command == ["serve"] else {"SLACK_BOT_TOKEN": "xoxb-1"}
+    result = run(*command, cwd=tmp_path, env=env)
+    assert result.returncode == 2 and missing in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_command_prints_help(tmp_path: Path) -> None:
+    result = run(cwd=tmp_path)
+    assert result.returncode == 2 and "serve" in result.stdout
+
+
+def test_postmortem_prints_markdown(database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path) as bot:
+        bot.reply("declare --division payments --sev 2 Card payments failing")
+        bot.reply("set OUT-1 impact=EU card payments root-cause=expired certificate")
+        bot.delivered()
+    result = run("postmortem", "OUT-1", cwd=tmp_path, env={"DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Postmortem: OUT-1")
+    assert "expired certificate" in result.stdout and "What went well?" in result.stdout
+    missing = run("postmortem", "OUT-42", cwd=tmp_path, env={"DATABASE_URL": database_url})
+    assert missing.returncode == 1 and "OUT-42" in missing.stderr
