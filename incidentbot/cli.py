@@ -156,6 +156,7 @@ def _logging(level: str) -> None:
     logging.basicConfig(level=getattr(logging, level), format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     logging.getLogger("slack_bolt").setLevel(max(logging.WARNING, getattr(logging, level)))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":
