@@ -126,6 +126,9 @@ class Deliverer:
             self._deliver(row)
         except Exception:  # a bug must not kill the worker; the lease expiry brings the row back
             log.exception("delivery of outbox row %s (%s) crashed", row.id, row.method)
+        finally:
+            # The next row of this incident may now be claimed: claim it at once, not at the next poll.
+            self._wake.set()
 
     def _deliver(self, row: OutboxRow) -> None:
         wait = self._cooling(row.method)
