@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from incidentbot.store.tables import outbox
 
@@ -65,17 +64,15 @@ def enqueue(conn: Connection, messages: list[OutboxMessage], *, now: datetime) -
 
 def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limit: int = 20) -> list[OutboxRow]:
     """Lease the head-of-line row of each ordering key that is ready. Call inside a short transaction."""
-    earlier = aliased(outbox)
-    blocked = exists().where(
-        and_(earlier.c.ordering_key == outbox.c.ordering_key, earlier.c.state == PENDING, earlier.c.id < outbox.c.id)
-    )
+    # The head of each ordering key: one pass over the pending rows, whatever the planner's statistics (a
+    # NOT EXISTS anti-join degenerated to a nested loop on PostgreSQL right after a burst of inserts).
+    heads = select(func.min(outbox.c.id)).where(outbox.c.state == PENDING).group_by(outbox.c.ordering_key)
     stmt = (
         select(outbox)
         .where(
-            outbox.c.state == PENDING,
+            outbox.c.id.in_(heads),
             outbox.c.next_attempt_at <= now,
             or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
-            ~blocked,
         )
         .order_by(outbox.c.id)
         .limit(limit)
