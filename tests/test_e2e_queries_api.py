@@ -71,3 +71,16 @@ def test_without_a_configured_token_the_api_needs_none(bot: Harness) -> None:
     open_app = build_web_app(ctx=bot.bot.ctx, bolt=bot.bot.bolt, api_token=None)
     with TestClient(open_app) as client:
         assert client.get("/api/incidents").json() == {"incidents": []}
+
+
+def test_incident_pages_show_the_state_and_timeline_escaped(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 2 Cards <script>alert(1)</script> &amp; wallets failing")
+    bot.reply("note OUT-1 Acquirer says <b>fine</b>")
+    assert bot.http.get("/incidents").status_code == 401  # a token is configured in the harness
+    listing = bot.http.get("/incidents?token=test-api-token")
+    assert listing.status_code == 200 and "OUT-1" in listing.text
+    page = bot.http.get("/incidents/OUT-1")  # the cookie set above is enough from now on
+    assert page.status_code == 200
+    assert "<script>" not in page.text and "&lt;script&gt;" in page.text and "&amp; wallets" in page.text
+    assert "Acquirer says &lt;b&gt;fine&lt;/b&gt;" in page.text
+    assert bot.http.get("/incidents/OUT-9").status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import html
 import logging
 import re
 import uuid
@@ -16,17 +17,19 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from incidentbot.service import queries
 from incidentbot.service.context import Context
+from incidentbot.web import pages
 from incidentbot.web.serialize import incident_json, timeline_json
 
 log = logging.getLogger("incidentbot.web")
 
 MAX_SLACK_BODY = 1_000_000
 MAX_LIMIT = 1000
+PAGE_COOKIE = "incidentbot_token"
 
 
 def build_web_app(
@@ -106,6 +109,40 @@ def build_web_app(
         data["failed_posts"] = view.failed
         return JSONResponse(data)
 
+    async def incidents_page(request: Request) -> Response:
+        if not authorised_page(request):
+            return page_refusal()
+        open_only = request.query_params.get("status") == "open"
+        found = await run_in_threadpool(queries.newest, ctx, open_only=open_only, limit=500)
+        return page(pages.incidents_page(found, base=ctx.config.public_url, open_only=open_only), request)
+
+    async def incident_page(request: Request) -> Response:
+        if not authorised_page(request):
+            return page_refusal()
+        number = parse_id(request.path_params["id"], ctx.config.id_prefix)
+        view = await run_in_threadpool(queries.incident_by_number, ctx, number) if number else None
+        if view is None:
+            return HTMLResponse(f"<p>No outage {html.escape(request.path_params['id'])}.</p>", status_code=404)
+        return page(pages.incident_page(view.incident, view.timeline, base=ctx.config.public_url), request)
+
+    def authorised_page(request: Request) -> bool:
+        """People follow links from Slack: the token may come once as ?token=…, then from a cookie."""
+        if authorised(request) or not api_token:
+            return True
+        given = request.query_params.get("token") or request.cookies.get(PAGE_COOKIE) or ""
+        return hmac.compare_digest(given.encode(), api_token.encode())
+
+    def page(body: str, request: Request) -> Response:
+        response = HTMLResponse(body)
+        if api_token and request.query_params.get("token"):
+            response.set_cookie(PAGE_COOKIE, api_token, httponly=True, samesite="lax",
+                                secure=request.url.scheme == "https")
+        return response
+
+    def page_refusal() -> Response:
+        return HTMLResponse("<p>This page needs the incidentbot token: open it as <code>?token=…</code>.</p>",
+                            status_code=401)
+
     async def runbook(request: Request) -> Response:
         name = request.path_params["name"]
         folder = ctx.config.runbooks_dir
@@ -139,6 +176,8 @@ def build_web_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/incidents", api_incidents, methods=["GET"]),
         Route("/api/incidents/{id}", api_incident, methods=["GET"]),
+        Route("/incidents", incidents_page, methods=["GET"]),
+        Route("/incidents/{id}", incident_page, methods=["GET"]),
         Route("/runbooks/{name}", runbook, methods=["GET"]),
     ]
     handlers: dict[Any, Any] = {HTTPException: not_found, Exception: server_error}
