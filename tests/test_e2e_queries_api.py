@@ -84,3 +84,12 @@ def test_incident_pages_show_the_state_and_timeline_escaped(bot: Harness) -> Non
     assert "<script>" not in page.text and "&lt;script&gt;" in page.text and "&amp; wallets" in page.text
     assert "Acquirer says &lt;b&gt;fine&lt;/b&gt;" in page.text
     assert bot.http.get("/incidents/OUT-9").status_code == 404
+
+
+def test_postmortem_draft_in_slack_and_action_items_explained(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 2 Card payments failing")
+    bot.reply("set OUT-1 root-cause=expired certificate")
+    draft = bot.reply("postmortem OUT-1")
+    assert "Postmortem draft for OUT-1" in draft and "expired certificate" in draft
+    assert "What went well?" in draft
+    assert "not tracked by this version" in bot.reply("action OUT-1 Renew certificates automatically")

@@ -13,6 +13,7 @@ from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
 from incidentbot.service import lifecycle, queries, roles
 from incidentbot.service.context import Caller, Context, Reply
+from incidentbot.service.postmortem import postmortem_markdown
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
 from incidentbot.slack.parser import ParseError, parse
@@ -25,6 +26,7 @@ from incidentbot.slack.render import (
     help_message,
     incident_list,
     incident_status,
+    postmortem_draft,
     timeline_message,
 )
 
@@ -101,10 +103,17 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
         case c.ShowTimeline(ref=ref):
             view = queries.incident_for(ctx, caller, ref)
             return _reply(timeline_message(view.incident, view.timeline))
+        case c.Postmortem(ref=ref):
+            view = queries.incident_for(ctx, caller, ref)
+            assert view.incident.number is not None
+            draft = postmortem_markdown(ctx, view.incident.number) or ""
+            return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
+        case c.AddAction() | c.ListActions() | c.DoneAction():
+            return _reply(error_message(
+                "Action items are not tracked by this version of incidentbot yet. Record them for now with "
+                "`/outage note [ID] ACTION: …`; they appear in the timeline and the postmortem draft.", None))
         case _:
-            name = type(parsed).__name__
-            return _reply(error_message(f"`{name}` is not available yet in this version of incidentbot.",
-                                        None))
+            return _reply(error_message("That command is not available in this version of incidentbot.", None))
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:

@@ -29,6 +29,7 @@ from incidentbot.slack.render.ephemeral import (
     help_message,
     incident_list,
     incident_status,
+    postmortem_draft,
     timeline_message,
 )
 from incidentbot.slack.render.incident import incident_summary_line, root_message
@@ -79,6 +80,7 @@ __all__ = [
     "incident_status",
     "incident_summary_line",
     "overdue_dm_for_commander",
+    "postmortem_draft",
     "postmortem_reminder",
     "resolved_post",
     "role_duties",

@@ -25,6 +25,8 @@ from incidentbot.slack.render.message import (
     section,
 )
 
+POSTMORTEM_CHUNK = 2800
+
 DESCRIPTIONS: dict[str, str] = {
     "help": "Show this help, or the help for one command.",
     "declare": "Declare an outage (with no text, opens a form).",
@@ -63,6 +65,24 @@ def error_message(message: str, usage: str | None) -> Message:
     if usage:
         blocks.append(context(f"Usage: {_code(usage)}"))
     return compose(message, blocks)
+
+
+def postmortem_draft(incident: Incident, markdown: str, *, public_url: str) -> Message:
+    """The draft in code blocks of at most a section's length each, cut between lines."""
+    chunks: list[str] = []
+    current = ""
+    for line in markdown.splitlines():
+        if len(current) + len(line) + 1 > POSTMORTEM_CHUNK and current:
+            chunks.append(current)
+            current = ""
+        current += line[:POSTMORTEM_CHUNK] + "\n"
+    if current:
+        chunks.append(current)
+    blocks: list[Block] = [section(f"*Postmortem draft for {incident.label}*")]
+    blocks += [section(f"```{chunk}```") for chunk in chunks]
+    blocks.append(context(f"Whole, as Markdown: `incidentbot postmortem {incident.label}` · "
+                          f"<{public_url}/incidents/{incident.label}|incident page>"))
+    return compose(f"Postmortem draft for {incident.label}", blocks)
 
 
 def done(text: str) -> Message:
