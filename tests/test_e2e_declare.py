@@ -136,3 +136,29 @@ def test_drill_never_reaches_the_company_channel(bot: Harness, text: str) -> Non
     bot.delivered()
     assert bot.fake.channel("company-outage") is None  # never even created
     assert "DRILL" in blocks_text(bot.fake.messages("payments-outage")[0]).upper()
+
+
+def test_existing_public_channel_is_joined_not_duplicated(bot: Harness) -> None:
+    existing = bot.fake.create_channel("payments-outage", member=False)
+    bot.reply("declare --division payments Card errors")
+    bot.delivered()
+    channel = bot.fake.channel("payments-outage")
+    assert channel is not None and channel.id == existing.id
+    assert "U0BOT" in channel.members
+    assert len(bot.fake.messages("payments-outage")) == 1
+    assert len(bot.fake.calls_to("conversations.join")) == 1
+
+
+def test_company_wide_updates_and_resolution_reach_the_company_channel(bot: Harness) -> None:
+    bot.reply("declare --division payments --company-wide Checkout down everywhere")
+    bot.reply("update OUT-1 Failover to the backup acquirer started")
+    bot.click("resolve_confirm", {"incident": 1}, user="U0ALICE")
+    bot.delivered()
+    company = [blocks_text(m) for m in bot.fake.messages("company-outage")]
+    assert len(company) == 3
+    assert "Checkout down everywhere" in company[0]
+    assert "Failover to the backup acquirer" in company[1]
+    assert "resolved" in company[2].lower()
+    # the division thread got the same update
+    root = bot.fake.messages("payments-outage")[0]
+    assert any("Failover" in blocks_text(m) for m in bot.fake.replies("payments-outage", root.ts))
