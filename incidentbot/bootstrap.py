@@ -11,7 +11,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -45,6 +45,9 @@ class Options:
     tick_interval: float = 1.0
     channel_interval: float = 1.0
     channel_burst: int = 4
+    retry_base: float = 1.0  # seconds: the first retry of a failed Slack call comes after about this long
+    retry_cap: float = 300.0  # seconds: the longest wait between retries
+    outbox_lease: float = 120.0  # seconds a claimed outbox row stays with its process before others may take it
     migrate: bool = True
     run_workers: bool = True
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
@@ -101,6 +104,8 @@ def build_bot(settings: Settings, options: Options | None = None) -> Bot:
     deliverer = Deliverer(
         db=db, client=client, clock=options.clock, owner=options.owner, poll_interval=options.poll_interval,
         pacer=ChannelPacer(interval=options.channel_interval, burst=options.channel_burst),
+        backoff_base=options.retry_base, backoff_cap=options.retry_cap,
+        lease=timedelta(seconds=options.outbox_lease), id_prefix=prefix,
     )  # fmt: skip
     deliverer_ref.append(deliverer)
     ticker = Ticker(ctx=ctx, owner=options.owner, interval=options.tick_interval)

@@ -19,12 +19,18 @@ from incidentbot.store.database import Database
 
 log = logging.getLogger(__name__)
 
+Call = Callable[[str, dict[str, Any]], Any]
+
 MAX_SUFFIX = 20
+MAX_NAME = 80  # Slack's limit for channel names
 
 
 class ChannelDirectory:
-    def __init__(self, *, client: WebClient, db: Database, clock: Callable[[], datetime]) -> None:
-        self._client = client
+    def __init__(
+        self, *, client: WebClient, db: Database, clock: Callable[[], datetime], call: Call | None = None
+    ) -> None:
+        """`call(method, args)` makes every Web API call (the deliverer passes one that honours Retry-After)."""
+        self._call: Call = call or (lambda method, args: client.api_call(method, params=args))
         self._db = db
         self._clock = clock
         self._dms: dict[str, str] = {}
@@ -50,7 +56,7 @@ class ChannelDirectory:
             return channel_id
 
     def join(self, channel_id: str) -> None:
-        self._client.conversations_join(channel=channel_id)
+        self._call("conversations.join", {"channel": channel_id})
 
     def forget(self, target: str) -> None:
         if target.startswith("#"):
@@ -61,21 +67,21 @@ class ChannelDirectory:
 
     def _dm(self, user: str) -> str:
         if user not in self._dms:
-            self._dms[user] = self._client.conversations_open(users=user)["channel"]["id"]
+            self._dms[user] = self._call("conversations.open", {"users": user})["channel"]["id"]
         return self._dms[user]
 
     def _find_or_create(self, name: str) -> str:
         """The live channel called `name`; if that name is held by an archived channel, the next free
         `name-2`, `name-3`… (the bot cannot unarchive a channel on its own)."""
-        for candidate in [name, *(f"{name}-{n}" for n in range(2, MAX_SUFFIX))]:
+        for candidate in [name[:MAX_NAME], *(_numbered(name, n) for n in range(2, MAX_SUFFIX))]:
             try:
-                created = self._client.conversations_create(name=candidate[:80], is_private=False)
+                created = self._call("conversations.create", {"name": candidate, "is_private": False})
                 log.info("created channel #%s", candidate)
                 return str(created["channel"]["id"])
             except SlackApiError as error:
                 if error.response.get("error") != "name_taken":
                     raise
-            existing = self._find(candidate[:80])
+            existing = self._find(candidate)
             if existing is None or existing.get("is_archived"):
                 continue  # private, or archived: try the next name
             if not existing.get("is_member"):
@@ -87,12 +93,17 @@ class ChannelDirectory:
     def _find(self, name: str) -> dict[str, Any] | None:
         cursor: str | None = None
         while True:
-            page = self._client.conversations_list(
-                types="public_channel", exclude_archived=False, limit=200, **({"cursor": cursor} if cursor else {})
-            )
+            args: dict[str, Any] = {"types": "public_channel", "exclude_archived": False, "limit": 200}
+            page = self._call("conversations.list", {**args, **({"cursor": cursor} if cursor else {})})
             for channel in page.get("channels", []):
                 if channel.get("name") == name:
                     return dict(channel)
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return None
+
+
+def _numbered(name: str, n: int) -> str:
+    """`name-n`, shortening `name` rather than the number when it would pass Slack's length limit."""
+    suffix = f"-{n}"
+    return name[: MAX_NAME - len(suffix)] + suffix

@@ -6,6 +6,7 @@ import http.client
 import random
 import socket
 import urllib.error
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -48,36 +49,55 @@ def backoff(attempt: int, *, base: float = BACKOFF_BASE, cap: float = BACKOFF_CA
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-def classify(error: BaseException, *, attempt: int) -> Verdict:
+def classify(
+    error: BaseException, *, attempt: int, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP
+) -> Verdict:
+    def wait(n: int) -> timedelta:
+        return backoff(n, base=base, cap=cap)
+
     if isinstance(error, SlackApiError):
-        return _classify_api_error(error, attempt)
+        return _classify_api_error(error, attempt, wait)
     if isinstance(error, TimeoutError | socket.timeout):
-        return Verdict(Action.RETRY, "timed out waiting for Slack", backoff(attempt), unknown_outcome=True)
+        return Verdict(Action.RETRY, "timed out waiting for Slack", wait(attempt), unknown_outcome=True)
+    if _refused(error):
+        # Nothing was sent: there is nothing to look for before trying again.
+        return Verdict(Action.RETRY, "Slack could not be reached (connection refused)", wait(attempt))
     if isinstance(error, urllib.error.URLError | ConnectionError | http.client.HTTPException | OSError):
         # The request may have reached Slack before the connection broke.
-        return Verdict(Action.RETRY, f"connection to Slack failed: {error}", backoff(attempt), unknown_outcome=True)
+        return Verdict(Action.RETRY, f"connection to Slack failed: {error}", wait(attempt), unknown_outcome=True)
     return Verdict(Action.FAIL, f"unexpected error: {type(error).__name__}: {error}")
 
 
-def _classify_api_error(error: SlackApiError, attempt: int) -> Verdict:
+def _refused(error: BaseException) -> bool:
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    return isinstance(reason, ConnectionRefusedError)
+
+
+def _classify_api_error(error: SlackApiError, attempt: int, wait: Callable[[int], timedelta]) -> Verdict:
     response = error.response
     status = getattr(response, "status_code", 200)
     code = response.get("error") if isinstance(response.data, dict) else None
     if status == 429 or code in {"ratelimited", "rate_limited"}:
-        wait = _retry_after(response.headers) or backoff(attempt)
-        return Verdict(Action.RETRY, "rate limited by Slack", wait, rate_limited=True)
+        return Verdict(Action.RETRY, "rate limited by Slack", retry_after(error) or wait(attempt), rate_limited=True)
     if status >= 500:
-        return Verdict(Action.RETRY, f"Slack answered HTTP {status}", backoff(attempt), unknown_outcome=True)
+        return Verdict(Action.RETRY, f"Slack answered HTTP {status}", wait(attempt), unknown_outcome=True)
     if code == "not_in_channel":
         return Verdict(Action.JOIN, "the bot is not in the channel")
     if code in _GONE:
         return Verdict(Action.RECREATE, f"the channel is unavailable ({code})")
     if code in _TRANSIENT:
-        return Verdict(Action.RETRY, f"Slack error {code}", backoff(attempt))
+        return Verdict(Action.RETRY, f"Slack error {code}", wait(attempt))
     if code in _WAIT_FOR_FIX:
         return Verdict(Action.RETRY, f"Slack refused the bot's credentials ({code}); fix the token or scopes",
-                       backoff(attempt + 4))
+                       wait(attempt + 4))
     return Verdict(Action.FAIL, f"Slack rejected the call: {code or f'HTTP {status}'}")
+
+
+def retry_after(error: BaseException) -> timedelta | None:
+    """The wait Slack asked for with HTTP 429, if this is such an answer."""
+    if not isinstance(error, SlackApiError) or getattr(error.response, "status_code", 200) != 429:
+        return None
+    return _retry_after(error.response.headers)
 
 
 def _retry_after(headers: object) -> timedelta | None:

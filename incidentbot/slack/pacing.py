@@ -1,4 +1,5 @@
-"""Keeps sustained posting to one channel within Slack's one message per second (short bursts allowed)."""
+"""How fast the bot may call Slack: one message per second per channel, and no call to a method that Slack
+rate-limited before its `Retry-After` has passed."""
 
 from __future__ import annotations
 
@@ -29,3 +30,21 @@ class ChannelPacer:
         if delay:
             time.sleep(delay)
         return delay
+
+
+class MethodCooldown:
+    """Per Web API method, the moment before which it must not be called again (Slack's `Retry-After`)."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}  # method → monotonic time
+        self._lock = threading.Lock()
+
+    def hold(self, method: str, seconds: float) -> None:
+        with self._lock:
+            until = time.monotonic() + max(0.0, seconds)
+            self._until[method] = max(self._until.get(method, 0.0), until)
+
+    def remaining(self, method: str) -> float:
+        """Seconds left before `method` may be called again (0 when it may be called now)."""
+        with self._lock:
+            return max(0.0, self._until.get(method, 0.0) - time.monotonic())

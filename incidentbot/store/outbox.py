@@ -82,15 +82,33 @@ def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limi
     rows = conn.execute(stmt).mappings().all()
     if rows:
         ids = [r["id"] for r in rows]
-        conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(lease_owner=owner, lease_until=now + lease))
+        # A row still carrying an (expired) lease was claimed by a worker that never reported back: it may
+        # have posted before it died, so its outcome is unknown.
+        conn.execute(
+            update(outbox).where(outbox.c.id.in_(ids))
+            .values(lease_owner=owner, lease_until=now + lease,
+                    unknown_outcome=outbox.c.unknown_outcome | outbox.c.lease_owner.is_not(None))
+        )  # fmt: skip
     return [
         OutboxRow(
             id=r["id"], delivery_id=r["delivery_id"], ordering_key=r["ordering_key"],
             incident_number=r["incident_number"], method=r["method"], args=dict(r["args"]), purpose=r["purpose"],
-            attempts=r["attempts"], unknown_outcome=r["unknown_outcome"], created_at=r["created_at"],
+            attempts=r["attempts"], unknown_outcome=bool(r["unknown_outcome"] or r["lease_owner"] is not None),
+            created_at=r["created_at"],
         )
         for r in rows
     ]  # fmt: skip
+
+
+def recover_abandoned(conn: Connection) -> int:
+    """Release every lease at once, marking those rows' outcome unknown. Only for a process that knows it is
+    the only one using the database (SQLite: one process per file), at start-up: the leases it finds were
+    held by a process that crashed, and waiting for them to expire would hold up their incidents' posts."""
+    return conn.execute(
+        update(outbox)
+        .where(outbox.c.state == PENDING, outbox.c.lease_owner.is_not(None))
+        .values(lease_owner=None, lease_until=None, unknown_outcome=True)
+    ).rowcount
 
 
 def mark_delivered(
@@ -117,13 +135,29 @@ def mark_retry(
     )  # fmt: skip
 
 
-def mark_failed(conn: Connection, row_id: int, *, error: str, owner: str) -> None:
+def postpone(conn: Connection, row_id: int, *, retry_at: datetime, reason: str, owner: str) -> None:
+    """Try again later without counting an attempt (nothing was sent: e.g. waiting out a Retry-After)."""
     conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row_id, outbox.c.lease_owner == owner)
+        .values(next_attempt_at=retry_at, last_error=reason[:2000], lease_owner=None, lease_until=None)
+    )
+
+
+def mark_failed(conn: Connection, row_id: int, *, error: str, owner: str) -> bool:
+    """False when the lease was lost to another process."""
+    result = conn.execute(
         update(outbox)
         .where(outbox.c.id == row_id, outbox.c.lease_owner == owner)
         .values(state=FAILED, last_error=error[:2000], attempts=outbox.c.attempts + 1, lease_owner=None,
                 lease_until=None)
     )  # fmt: skip
+    return result.rowcount == 1
+
+
+def has_pending(conn: Connection, *, ordering_key: str) -> bool:
+    stmt = select(outbox.c.id).where(outbox.c.ordering_key == ordering_key, outbox.c.state == PENDING).limit(1)
+    return conn.execute(stmt).first() is not None
 
 
 def result_of(conn: Connection, *, incident_number: int, purpose: str) -> tuple[str | None, str | None]:
@@ -146,3 +180,34 @@ def counts(conn: Connection, *, incident_number: int | None = None) -> dict[str,
 
 def next_attempt_at(conn: Connection) -> datetime | None:
     return conn.execute(select(func.min(outbox.c.next_attempt_at)).where(outbox.c.state == PENDING)).scalar()
+
+
+def latest_root_render(conn: Connection, *, incident_number: int, up_to: int) -> tuple[str, dict[str, Any]] | None:
+    """Where the incident's thread was started (`#name`), and the newest rendering of its root message
+    among rows up to id `up_to`: what a replacement root must show."""
+    first = conn.execute(
+        select(outbox.c.args)
+        .where(outbox.c.incident_number == incident_number, outbox.c.purpose == "root")
+        .order_by(outbox.c.id)
+        .limit(1)
+    ).scalar()
+    newest = conn.execute(
+        select(outbox.c.args)
+        .where(outbox.c.incident_number == incident_number, outbox.c.purpose.in_(["root", "root_edit"]),
+               outbox.c.id <= up_to)
+        .order_by(outbox.c.id.desc())
+        .limit(1)
+    ).scalar()  # fmt: skip
+    if not first or not newest or not str(first.get("channel", "")).startswith("#"):
+        return None
+    return str(first["channel"]), {"text": newest.get("text"), "blocks": newest.get("blocks")}
+
+
+def roots(conn: Connection, *, incident_number: int) -> dict[str, int]:
+    """How many root messages of the incident are in each state (more than one after a thread was moved)."""
+    stmt = (
+        select(outbox.c.state, func.count())
+        .where(outbox.c.incident_number == incident_number, outbox.c.purpose == "root")
+        .group_by(outbox.c.state)
+    )
+    return {state: int(n) for state, n in conn.execute(stmt)}
