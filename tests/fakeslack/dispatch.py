@@ -17,12 +17,16 @@ from .rules import FIXTURE_PATH, Args, SlackError, Spec, check_args, decode_json
 from .state import Call, Rejection, Workspace
 from .transport import Reply, decode_args, failure_reply, json_reply, text_reply
 
+# Methods that take the app-level token (xapp-…) instead of the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
 
 class Dispatcher:
     """The request-handling half of FakeSlack (which adds the public set-up and inspection API)."""
 
-    def __init__(self, *, token: str, verbose: bool, fixture: Path = FIXTURE_PATH) -> None:
+    def __init__(self, *, token: str, app_token: str, verbose: bool, fixture: Path = FIXTURE_PATH) -> None:
         self.token = token
+        self.app_token = app_token
         self.verbose = verbose
         self._spec = Spec.load(fixture)
         self._lock = threading.RLock()
@@ -71,6 +75,18 @@ class Dispatcher:
             self.pause(fault.seconds)
         return None
 
+    def _authenticate(self, method: str, token: str) -> None:
+        """The right token for the method: the app-level token (xapp-) for APP_TOKEN_METHODS, else the bot's."""
+        if not token:
+            raise SlackError("not_authed", reject="no token (Authorization: Bearer or token argument)")
+        wanted = self.app_token if method in APP_TOKEN_METHODS else self.token
+        if token == wanted:
+            return
+        if token.startswith("xapp-") != wanted.startswith("xapp-"):
+            kind = "an app-level token (xapp-)" if wanted.startswith("xapp-") else "a bot token, not an app-level one"
+            raise SlackError("not_allowed_token_type", reject=f"{method} takes {kind}; got {token[:5]}...")
+        raise SlackError("invalid_auth", reject=f"token {token[:10]}... is not the fake's token")
+
     def _api(self, method: str, query: str, headers: Headers, body: bytes) -> Reply:
         try:
             args = decode_args(query, headers, body)
@@ -94,8 +110,7 @@ class Dispatcher:
             try:
                 if not token:
                     raise SlackError("not_authed", reject="no token (Authorization: Bearer or token argument)")
-                if token != self.token:
-                    raise SlackError("invalid_auth", reject=f"token {token[:10]}... is not the fake's token")
+                self._authenticate(method, token)
                 check_args(spec, args)
                 handler = HANDLERS.get(method)
                 if handler is None:

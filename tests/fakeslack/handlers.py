@@ -120,6 +120,14 @@ def paginate(a: Args, items: list[Any], *, default_limit: int, max_limit: int) -
 # ---------------------------------------------------------------------------------------------- methods
 
 
+@handles("apps.connections.open")
+def apps_connections_open(ws: Workspace, a: Args) -> dict[str, Any]:
+    # The dispatcher has checked the app-level token (see APP_TOKEN_METHODS).
+    if ws.socket_mode_url is None:
+        raise SlackError("service_unavailable")
+    return {"url": ws.socket_mode_url()}
+
+
 @handles("auth.test")
 def auth_test(ws: Workspace, a: Args) -> dict[str, Any]:
     return {

@@ -21,6 +21,7 @@ from typing import Any
 
 # The Web API methods the bot calls (keep sorted by group, then name).
 METHODS: tuple[str, ...] = (
+    "apps.connections.open",
     "auth.test",
     "chat.getPermalink",
     "chat.postEphemeral",

@@ -2,6 +2,9 @@
 
 Every request is checked against methods.json (derived from the Slack method reference); the caller's
 mistakes are answered like Slack would and also recorded in ``fake.rejected``.
+
+Socket Mode: ``apps.connections.open`` (with the app-level token) starts a WebSocket server alongside
+(socket_mode.py) and returns its URL; tests push envelopes to the connected app with :meth:`FakeSlack.socket_send`.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from typing import Any, TypeVar
 from .dispatch import Dispatcher
 from .faults import ANY, RESPONSE_URL, Fault
 from .rules import FIXTURE_PATH
-from .state import BOT_USER_ID, Call, Channel, Ephemeral, Message, Rejection, Trigger, User, ViewRecord
+from .socket_mode import SocketModeServer
+from .state import APP_ID, BOT_USER_ID, Call, Channel, Ephemeral, Message, Rejection, Trigger, User, ViewRecord
 from .transport import Server
 
 T = TypeVar("T")
 DEFAULT_TOKEN = "xoxb-test"
+DEFAULT_APP_TOKEN = "xapp-test"
+SOCKET_MODE = "socket_mode"  # the "method" of rejections about what the app sent over Socket Mode
 
 
 class FakeSlack(Dispatcher):
@@ -32,16 +38,19 @@ class FakeSlack(Dispatcher):
         self,
         *,
         token: str = DEFAULT_TOKEN,
+        app_token: str = DEFAULT_APP_TOKEN,
         host: str = "127.0.0.1",
         port: int = 0,
         fixture: Path = FIXTURE_PATH,
         verbose: bool = False,
     ) -> None:
-        super().__init__(token=token, verbose=verbose, fixture=fixture)
+        super().__init__(token=token, app_token=app_token, verbose=verbose, fixture=fixture)
         self.host = host
         self._port = port
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
+        self._socket: SocketModeServer | None = None  # started by the first apps.connections.open
+        self._ws.socket_mode_url = lambda: self._socket_mode().new_url()
 
     # ------------------------------------------------------------------------------------ lifecycle
 
@@ -58,6 +67,10 @@ class FakeSlack(Dispatcher):
         return self
 
     def stop(self) -> None:
+        with self._lock:
+            socket, self._socket = self._socket, None
+        if socket is not None:
+            socket.stop()
         if self._server is None:
             return
         self._stopping.set()  # wakes delayed responses
@@ -176,6 +189,43 @@ class FakeSlack(Dispatcher):
             self._ws.responses[rid] = []
             self._ws.response_uses_left[rid] = max_uses
             return f"{self.base_url}/response/{rid}"
+
+    # ------------------------------------------------------------------------------------ Socket Mode
+
+    def _socket_mode(self) -> SocketModeServer:
+        with self._lock:
+            if self._socket is None:
+                self._socket = SocketModeServer(host=self.host, app_id=APP_ID, on_problem=self._socket_problem)
+                self._socket.start()
+            return self._socket
+
+    def _socket_problem(self, error: str, detail: str) -> None:
+        with self._lock:
+            self._ws.rejected.append(Rejection(SOCKET_MODE, error, detail))
+        self._log(f"socket mode: {error}  [rejected: {detail}]")
+
+    def socket_connected(self, timeout: float = 5.0) -> bool:
+        """Wait until the app holds an open Socket Mode connection; False if none opened within ``timeout``."""
+        return self._socket_mode().connected(timeout)
+
+    def socket_send(self, envelope_type: str, payload: dict[str, Any], timeout: float = 5.0, *,
+                    accepts_response_payload: bool | None = None) -> dict[str, Any]:
+        """Send an envelope (``slash_commands``, ``interactive`` or ``events_api``) to the connected app, as Slack
+        does in Socket Mode, and wait for the app's acknowledgement; returns the ack's payload (``{}`` for a
+        bare ack). ``payload`` is what Slack would have POSTed over HTTP, as a dict. AssertionError (with a
+        dump of the fake) when no app is connected or no acknowledgement arrives within ``timeout``."""
+        try:
+            return self._socket_mode().send(envelope_type, payload, timeout=timeout,
+                                            accepts_response_payload=accepts_response_payload)  # fmt: skip
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.dump()}") from None
+
+    @property
+    def socket_acks(self) -> list[dict[str, Any]]:
+        """Every Socket Mode acknowledgement received ({"envelope_id", "payload"}), in arrival order."""
+        with self._lock:
+            socket = self._socket
+        return socket.acks if socket is not None else []
 
     # ------------------------------------------------------------------------------------ faults
 
@@ -304,6 +354,8 @@ class FakeSlack(Dispatcher):
             lines += [f"  {r.method}: {r.error} ({r.detail})" for r in self._ws.rejected] or ["  none"]
             lines.append("pending faults:")
             lines += [f"  {f}" for f in self._faults.pending()] or ["  none"]
+            if self._socket is not None:
+                lines.append(f"socket mode: {self._socket.summary()}")
             lines.append("channels:")
             lines.append(self._ws.summary())
             return "\n".join(lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -268,6 +269,8 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.response_uses_left: dict[str, int] = {}
+        # Set by FakeSlack: hands out a new Socket Mode URL (starting the Socket Mode server on first use).
+        self.socket_mode_url: Callable[[], str] | None = None
         self._ts_counter = 0
         self._ids: dict[str, int] = {}
         self._add_user(User(BOT_USER_ID, BOT_NAME, "Incident Bot", BOT_NAME, is_bot=True, bot_id=BOT_ID))
