@@ -260,9 +260,13 @@ class Incident:
             self._record(now, Kind.HANDOFF_DECLINED, user, f"<@{user}> declined the {handoff.role} role")
         return declined
 
-    def reping_handoff(self, *, role: Role, now: datetime) -> Handoff | None:
+    def reping_handoff(self, *, role: Role, now: datetime, policy: Policy | None = None) -> Handoff | None:
+        """Remind the target once, half-way through the timeout. None when no reminder is owed now."""
+        policy = policy or Policy()
         handoff = self._pending(role)
         if handoff is None or handoff.repinged or not self.is_open:
+            return None
+        if now < handoff.requested_at + policy.handoff_timeout / 2:
             return None
         updated = replace(handoff, repinged=True)
         self.pending_handoffs[self.pending_handoffs.index(handoff)] = updated
@@ -369,9 +373,14 @@ class Incident:
         mine = [h for h in self.pending_for(user) if role is None or h.role is role]
         if mine:
             return mine
-        if role is not None and self.holder(role) == user:
-            raise NothingToDo(f"You already hold the {role} role of {self._label()}.")
-        if self.pending_handoffs:
-            waiting = ", ".join(f"{h.role} → <@{h.to}>" for h in self.pending_handoffs)
+        others = [h for h in self.pending_handoffs if h.to != user]
+        waiting = ", ".join(f"{h.role} → <@{h.to}>" for h in others)
+        held = [str(r) for r in Role if self.holder(r) == user and (role is None or r is role)]
+        if held:
+            # A second click, a Slack retry or a repeated `ack`: the answer already counted.
+            still = f" Still waiting for: {waiting} (only they can {verb} it)." if others else ""
+            raise NothingToDo(f"You are already the {' and '.join(held)} of {self._label()}: nothing changed.{still}")
+        if others and len(others) == len(self.pending_handoffs):
             raise NotAllowed(f"Only the person a handoff is addressed to can {verb} it (pending: {waiting}).")
-        raise NothingToDo(f"There is no pending handoff on {self._label()} for you to {verb}.")
+        which = f"{role} " if role is not None else ""
+        raise NothingToDo(f"There is no pending {which}handoff on {self._label()} for you to {verb}.")

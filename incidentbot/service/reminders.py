@@ -91,12 +91,12 @@ def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
                 posts.thread(incident, update_overdue_post(incident))
                 posts.dm(incident, incident.commander, overdue_dm_for_commander(incident))
         case DueKind.HANDOFF_REPING:
-            handoff = incident.reping_handoff(role=Role(row.role), now=now)
+            handoff = incident.reping_handoff(role=Role(str(row.role)), now=now, policy=policy)
             if handoff is not None:
                 posts.dm(incident, handoff.to, handoff_request(
                     incident, handoff, cadence=policy.update_interval(incident.severity)))
         case DueKind.HANDOFF_EXPIRE:
-            handoff = incident.expire_handoff(role=Role(row.role), now=now, policy=policy)
+            handoff = incident.expire_handoff(role=Role(str(row.role)), now=now, policy=policy)
             if handoff is not None:
                 posts.thread(incident, handoff_expired_post(incident, handoff))
                 posts.dm(incident, handoff.requested_by,
