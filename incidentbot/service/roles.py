@@ -5,7 +5,7 @@ from __future__ import annotations
 from incidentbot.domain.model import Handoff, Incident, Role
 from incidentbot.service.apply import commit_change
 from incidentbot.service.commands import Ack, Decline, RequestHandoff
-from incidentbot.service.context import Caller, Context
+from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.service.posts import Posts
 from incidentbot.service.targets import find_incident
 from incidentbot.slack.render import (
@@ -16,6 +16,7 @@ from incidentbot.slack.render import (
     handoff_result_for_requester,
     role_duties,
 )
+from incidentbot.store.unit_of_work import UnitOfWork
 
 
 def request_handoff(cmd: RequestHandoff, *, caller: Caller, ctx: Context) -> Incident:
@@ -38,7 +39,7 @@ def answer_handoff(
     """Accept (Ack) or decline (Decline) the caller's pending handoffs on the incident."""
     now = ctx.clock()
     with ctx.new_uow() as uow:
-        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        incident = _addressed_to(uow, ctx, caller, cmd.ref)
         previous = {r: incident.holder(r) for r in Role}
         posts = Posts(ctx, now)
         if isinstance(cmd, Ack):
@@ -58,3 +59,23 @@ def answer_handoff(
         posts.edit_root(incident)
         commit_change(uow, ctx, incident, posts)
         return incident, answered
+
+
+def _addressed_to(uow: UnitOfWork, ctx: Context, caller: Caller, ref: int | None) -> Incident:
+    """The incident whose handoff the caller answers: the one named, else the only one asking them.
+
+    People answer from wherever the request reached them (usually the DM), not from the outage channel.
+    """
+    if ref is None:
+        asking = [i for i in uow.incidents.open_incidents() if i.pending_for(caller.user_id)]
+        if len(asking) > 1:
+            raise Refused("Handoffs to you are pending on several outages: say which one you answer.",
+                          candidates=asking)
+        if asking:
+            ref = asking[0].number
+        else:
+            try:
+                return find_incident(uow, ctx, caller, None, lock=True)
+            except Refused:
+                raise Refused("No handoff is waiting for your answer on any open outage: nothing changed.") from None
+    return find_incident(uow, ctx, caller, ref, lock=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from incidentbot.domain.errors import InvalidTransition, NothingToDo
 from incidentbot.domain.model import Role
 from incidentbot.service import commands as c
 from incidentbot.service import lifecycle, roles
@@ -44,16 +46,22 @@ def register(app: App, *, ctx: Context) -> None:
     @app.action(ids.ACCEPT_HANDOFF)
     def on_accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         value = _value(action)
-        reply = answer(lambda: _answer(c.Ack(ref=_number(value)), value, _caller(body), ctx))
+        reply, settled = _settling(lambda: _answer(c.Ack(ref=_number(value)), value, _caller(body), ctx))
         ack()
-        _replace(respond, reply)
+        if settled:
+            _replace(respond, reply)
+        else:
+            _tell(respond, reply)
 
     @app.action(ids.DECLINE_HANDOFF)
     def on_decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         value = _value(action)
-        reply = answer(lambda: _answer(c.Decline(ref=_number(value)), value, _caller(body), ctx))
+        reply, settled = _settling(lambda: _answer(c.Decline(ref=_number(value)), value, _caller(body), ctx))
         ack()
-        _replace(respond, reply)
+        if settled:
+            _replace(respond, reply)
+        else:
+            _tell(respond, reply)
 
 
 def _resolve(value: dict[str, Any], caller: Caller, ctx: Context) -> Reply:
@@ -97,6 +105,32 @@ def _caller(body: dict[str, Any]) -> Caller:
     channel = body.get("channel") or {}
     return Caller(user_id=(body.get("user") or {}).get("id", ""), channel_id=channel.get("id"),
                   channel_name=channel.get("name"))
+
+
+def _settling(work: Callable[[], Reply]) -> tuple[Reply, bool]:
+    """Run a handoff answer. `settled` is False when the buttons must stay: the click came from someone else,
+    or failed on our side and may be tried again."""
+    settled = True
+
+    def guarded() -> Reply:
+        nonlocal settled
+        try:
+            return work()
+        except (NothingToDo, InvalidTransition, Refused):
+            raise
+        except Exception:
+            settled = False
+            raise
+
+    return answer(guarded), settled
+
+
+def _tell(respond: Respond, reply: Reply) -> None:
+    """Answer the person who clicked without touching the message that holds the buttons."""
+    try:
+        respond(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.warning("could not answer the button click", exc_info=True)
 
 
 def _replace(respond: Respond, reply: Reply) -> None:
