@@ -6,6 +6,7 @@ There is no APScheduler job store: the due-work table is the schedule, shared by
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -25,8 +26,9 @@ class Ticker:
     def start(self) -> None:
         plan_digest(self._ctx)
         self._scheduler = BackgroundScheduler(timezone="UTC")
+        # The first tick runs at once: work that fell due while no process was running is done at start-up.
         self._scheduler.add_job(self.tick, "interval", seconds=self._interval, id="due-work", max_instances=1,
-                                coalesce=True)
+                                coalesce=True, next_run_time=datetime.now(UTC))
         self._scheduler.start()
 
     def stop(self) -> None:

@@ -128,6 +128,6 @@ def start_harness(
 ) -> Harness:
     clock = clock or Clock()
     settings = make_settings(database_url, fake, config, tmp_path)
-    opts = Options(clock=clock, slack_timeout=2.0, poll_interval=0.2, tick_interval=0.2, channel_interval=0.0,
-                   migrate=False, **options)
+    fast: dict[str, Any] = {"slack_timeout": 2.0, "poll_interval": 0.2, "tick_interval": 0.2, "channel_interval": 0.0}
+    opts = Options(clock=clock, migrate=False, **{**fast, **options})
     return Harness(bot=build_bot(settings, opts), fake=fake, clock=clock)
