@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from incidentbot.domain.due import DueItem, DueKind, next_daily
-from incidentbot.domain.model import Role
+from incidentbot.domain.model import Role, Status
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -120,13 +120,15 @@ def _workspace_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
             posts.company_broadcast(rollup(live, now=now, public_url=ctx.config.public_url), key="rollup")
             due_work.ensure(uow.conn, DueItem(DueKind.ROLLUP, now + ctx.config.summary_interval))
     elif row.kind is DueKind.DIGEST:
+        # Drills and declarations made in error (cancelled) are not outages: they stay out of the record.
         day_ago = now - timedelta(days=1)
-        recent = [i for i in uow.incidents.between(day_ago, now) if not i.drill]
+        recent = [i for i in uow.incidents.between(day_ago, now) if not i.drill and i.status is not Status.CANCELLED]
         declared = [i for i in recent if i.declared_at >= day_ago]
         resolved = [i for i in recent if i.resolved_at is not None and i.resolved_at >= day_ago]
         still_open = [i for i in uow.incidents.open_incidents() if not i.drill]
-        posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz),
-                                key="digest")
+        if declared or resolved or still_open:  # a quiet day is not worth a post to the whole company
+            posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz),
+                                    key="digest")
         due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, next_daily(now, ctx.config.daily_digest_at,
                                                                      ctx.config.tz)))
     posts.write(uow)
