@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,12 +95,23 @@ def _socket(args: argparse.Namespace) -> int:
     require_slack_credentials(settings.env, socket=True)
     bot = build_bot(settings)
     assert settings.env.slack_app_token is not None
+    handler = SocketModeHandler(bot.bolt, settings.env.slack_app_token.get_secret_value())
+    # SIGTERM (docker stop, systemd, Kubernetes) stops the bot the way uvicorn stops `serve`: the connection
+    # closes and the workers finish what they are sending. Without this the process would die mid-post.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     bot.start_workers()
     try:
-        SocketModeHandler(bot.bolt, settings.env.slack_app_token.get_secret_value()).start()
+        handler.start()
     finally:
+        handler.close()
         bot.close()
     return 0
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    logging.getLogger("incidentbot").info("SIGTERM: closing the Socket Mode connection and stopping")
+    raise SystemExit(0)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

@@ -153,4 +153,7 @@ def test_socket_mode_declares_delivers_and_cancels(fake_slack: FakeSlack, socket
 
     assert len(fake_slack.socket_acks) == 2
     assert fake_slack.rejected == [], socket_bot.log()
+
+    socket_bot.stop()  # SIGTERM, as docker stop sends: a clean stop, not a kill
+    assert socket_bot.proc.returncode == 0, socket_bot.log()
     assert "Traceback" not in socket_bot.log(), socket_bot.log()
