@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from incidentbot.domain.due import DueItem, DueKind, next_daily
-from incidentbot.domain.model import Role, Status
+from incidentbot.domain.model import Incident, Role, Status
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -64,22 +64,20 @@ def plan_digest(ctx: Context) -> None:
 
 def act(ctx: Context, row: DueRow, *, owner: str) -> None:
     with ctx.new_uow() as uow:
+        # Lock the incident before its due-work row, in the order commands take them: a command, or another
+        # process acting on another of the incident's rows, then waits here instead of deadlocking.
+        incident = None if row.incident_number is None else uow.incidents.get(row.incident_number, lock=True)
         if not due_work.still_leased_by(uow.conn, row.id, owner):
             return  # done or re-planned meanwhile, or taken over after our lease ran out
         if row.incident_number is None:
             _workspace_job(ctx, uow, row)
-        else:
-            _incident_job(ctx, uow, row)
+        elif incident is not None:  # (an incident's rows go with it, so it is always there)
+            _incident_job(ctx, uow, row, incident)
+    log.info("due work %s (due %s) done by %s", row.key, row.due_at.isoformat(timespec="seconds"), owner)
 
 
-def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
-    assert row.incident_number is not None
+def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow, incident: Incident) -> None:
     now, policy = ctx.clock(), ctx.policy
-    incident = uow.incidents.get(row.incident_number, lock=True)
-    if incident is None:
-        due_work.finish(uow.conn, row.id)
-        uow.commit()
-        return
     posts = Posts(ctx, now)
     match row.kind:
         case DueKind.UPDATE_DUE:
