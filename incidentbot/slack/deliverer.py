@@ -365,7 +365,7 @@ class Deliverer:
             notices = [OutboxMessage(method="chat.postMessage", args={"channel": f"@{incident.commander}", **content},
                                      ordering_key=f"incident:{incident.number}", incident_number=incident.number,
                                      purpose=NOTICE)]  # fmt: skip
-            if incident.thread_ts and row.args.get("thread_ts") != ROOT:
+            if incident.thread_ts and row.purpose != "root":  # told in the thread too, where people look
                 notices.append(OutboxMessage(
                     method="chat.postMessage", args={"channel": ROOT, "thread_ts": ROOT, **content},
                     ordering_key=f"incident:{incident.number}", incident_number=incident.number, purpose=NOTICE,

@@ -29,6 +29,7 @@ from incidentbot.slack.render import (
     postmortem_draft,
     timeline_message,
 )
+from incidentbot.slack.render.message import compose, context
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -98,8 +99,13 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             return _reply(incident_list(queries.open_incidents(ctx), now=ctx.clock()))
         case c.ShowStatus(ref=ref):
             view = queries.incident_for(ctx, caller, ref)
-            return _reply(incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
-                                          undelivered=view.undelivered))
+            status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
+                                     undelivered=view.undelivered)
+            if view.failed:
+                failed = (f"⚠️ {view.failed} Slack post(s) for {view.incident.label} could not be delivered; "
+                          "see the timeline.")
+                status = compose(status.text, [*status.blocks, context(failed)])
+            return _reply(status)
         case c.ShowTimeline(ref=ref):
             view = queries.incident_for(ctx, caller, ref)
             return _reply(timeline_message(view.incident, view.timeline))
