@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from incidentbot.service.context import Context
 from incidentbot.slack.listeners import actions, commands, views
+from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -49,7 +56,75 @@ def build_app(
         logger=bolt_log,
         raise_error_for_unhandled_request=False,
     )
+    app.use(Once(ctx))
     commands.register(app, ctx=ctx)
     actions.register(app, ctx=ctx)
     views.register(app, ctx=ctx)
+
+    @app.event(re.compile(".*"))
+    def ignore_event(ack: Ack) -> None:
+        # The app subscribes to no events; one that arrives anyway is acknowledged, or Slack would retry it.
+        ack()
+
     return app
+
+
+def request_key(body: dict[str, Any]) -> str | None:
+    """What identifies one request from Slack across its retries and replays: the event id of an event, the
+    trigger id of a command, click or submission (Slack makes a new one for every real action)."""
+    event_id = body.get("event_id")
+    if body.get("type") == "event_callback" and isinstance(event_id, str) and event_id:
+        return f"event:{event_id}"
+    trigger_id = body.get("trigger_id")
+    if isinstance(trigger_id, str) and trigger_id:
+        return f"trigger:{trigger_id}"
+    return None
+
+
+class Once(Middleware):
+    """Bolt middleware: a request already received (an event Slack retries with `X-Slack-Retry-Num`, a request
+    sent twice) is acknowledged without being processed again.
+
+    The key is recorded before the request is processed, so a retry that arrives while the first attempt
+    still runs (Slack retries after 3 s) is not processed a second time.
+    """
+
+    RETENTION = timedelta(days=1)
+    PRUNE_EVERY = 3600.0  # seconds
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._pruned_at = time.monotonic()
+        self._lock = threading.Lock()
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        key = request_key(req.body) if isinstance(req.body, dict) else None
+        if key is None or self._first_time(key):
+            return next()
+        retry = req.headers.get("x-slack-retry-num", ["0"])
+        log.info("request %s already received (retry %s); not processing it again", key, retry[0] if retry else 0)
+        return BoltResponse(status=200, body="")
+
+    def _first_time(self, key: str) -> bool:
+        try:
+            with self._ctx.new_uow() as uow:
+                now = self._ctx.clock()
+                first = dedupe.first_time(uow.conn, key, now=now)
+                if self._prune_due():
+                    dedupe.forget_before(uow.conn, now - self.RETENTION)
+                uow.commit()
+                return first
+        except Exception:
+            # Better to risk processing a retry twice than to drop a request: the command itself fails
+            # (and says so) if the database really is unavailable.
+            log.warning("could not record request %s as received", key, exc_info=True)
+            return True
+
+    def _prune_due(self) -> bool:
+        with self._lock:
+            if time.monotonic() - self._pruned_at < self.PRUNE_EVERY:
+                return False
+            self._pruned_at = time.monotonic()
+            return True
