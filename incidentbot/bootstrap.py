@@ -115,7 +115,7 @@ def build_bot(settings: Settings, options: Options | None = None) -> Bot:
     api_token = env.incidentbot_api_token.get_secret_value() if env.incidentbot_api_token else None
     bot_ref: list[Bot] = []
     web = build_web_app(
-        ctx=ctx, bolt=bolt, api_token=api_token,
+        ctx=ctx, bolt=bolt, api_token=api_token, signing_secret=secret,
         on_startup=(lambda: bot_ref[0].start_workers()) if options.run_workers else None,
         on_shutdown=(lambda: bot_ref[0].stop_workers()) if options.run_workers else None,
     )  # fmt: skip
