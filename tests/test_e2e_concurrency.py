@@ -113,7 +113,8 @@ def test_double_clicks_resolve_once(bot: Harness) -> None:
     value = {"incident": 1, "summary": "Rolled back"}
     clicks = at_once(3, lambda _: bot.click(ids.CONFIRM_RESOLVE, value, user="U0ALICE"))
     assert all(response.status_code == 200 for response, _ in clicks)
-    said = [json.dumps(bot.fake.responses[url_id]) for _, url_id in clicks]
+    # Each click's answer replaces its message through response_url, after the ack.
+    said = [json.dumps(bot.fake.wait_for(lambda u=url_id: bot.fake.responses[u])) for _, url_id in clicks]
     assert sum("is resolved" in text for text in said) == 1
     assert sum("already resolved" in text for text in said) == 2
     bot.delivered()

@@ -71,7 +71,7 @@ class Posts:
         text = channel_topic(uow.incidents.open_incidents(division=division), public_url=self.ctx.config.public_url)
         self.messages.append(OutboxMessage(
             method="conversations.setTopic", args={"channel": f"#{name}", "topic": text},
-            ordering_key=f"topic:{name}", purpose="topic",
+            ordering_key=f"topic:{name}"[:80], purpose="topic",  # the column holds 80; a channel name may too
         ))  # fmt: skip
 
     def write(self, uow: UnitOfWork) -> None:

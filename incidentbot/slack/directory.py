@@ -45,6 +45,7 @@ class ChannelDirectory:
         return target
 
     def named(self, name: str) -> str:
+        name = name[:MAX_NAME]  # what Slack would make of a longer name (and what the directory table holds)
         with self._db.read_engine.connect() as conn:
             known = channels.lookup(conn, name)
         if known:
