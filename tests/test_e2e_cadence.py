@@ -41,8 +41,9 @@ def events(bot: Harness, kind: str, label: str = "OUT-1") -> list[dict[str, Any]
 
 
 def root(bot: Harness, label: str = "OUT-1", channel: str = "payments-outage") -> Any:
-    [found] = [m for m in bot.fake.messages(channel) if f"{label} ·" in text_of(m)]
-    return found
+    found = [m for m in bot.fake.messages(channel) if f"{label} ·" in text_of(m)]
+    assert len(found) == 1, f"expected one root message of {label}: {found}\n{bot.fake.dump()}"
+    return found[0]
 
 
 def thread(bot: Harness, label: str = "OUT-1", channel: str = "payments-outage") -> list[str]:
@@ -58,6 +59,9 @@ def shows_due_time(message: Any, due: datetime) -> bool:
 
 
 def tick(bot: Harness, advance: timedelta) -> None:
+    """Move the clock on and do what fell due. Deliveries finish first: a post still in flight when the clock
+    jumps would look like one whose lease ran out, and be claimed again."""
+    bot.delivered()
     bot.clock.advance(advance)
     bot.bot.ticker.tick()
     bot.delivered()

@@ -146,6 +146,7 @@ def test_two_schedulers_acting_on_one_incident_at_once_do_not_deadlock(database_
     incident before the due row, as commands do, so neither waits on the other in a cycle."""
     with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, tick_interval=3600) as bot:
         bot.reply("declare --division payments --sev 2 Card auth down")
+        bot.delivered()  # before the clock jumps, so no post in flight looks abandoned
         bot.clock.advance(timedelta(minutes=50))  # the update is due (30 min) and overdue (45 min)
         with bot.bot.db.engine.begin() as conn:
             [first] = due_work.claim(conn, owner="p1", now=bot.clock(), lease=timedelta(minutes=2), limit=1)

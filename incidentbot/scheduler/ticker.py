@@ -6,6 +6,7 @@ There is no APScheduler job store: the due-work table is the schedule, shared by
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,6 +23,7 @@ class Ticker:
         self._owner = owner
         self._interval = interval
         self._scheduler: BackgroundScheduler | None = None
+        self._ticking = threading.Lock()
 
     def start(self) -> None:
         plan_digest(self._ctx)
@@ -37,11 +39,16 @@ class Ticker:
         self._scheduler = None
 
     def tick(self) -> int:
-        """Act on everything due now (also called directly by tests and at start-up)."""
+        """Act on everything due now (also called directly, e.g. by tests after moving their clock).
+
+        One tick at a time per process: a direct call waits for a scheduled tick in progress, so when it
+        returns, everything that was due is done (not merely claimed by the other thread).
+        """
         total = 0
-        try:
-            while (claimed := run_due(self._ctx, owner=self._owner)) > 0:
-                total += claimed
-        except Exception:
-            log.exception("scheduler tick failed; the next tick will try again")
+        with self._ticking:
+            try:
+                while (claimed := run_due(self._ctx, owner=self._owner)) > 0:
+                    total += claimed
+            except Exception:
+                log.exception("scheduler tick failed; the next tick will try again")
         return total
