@@ -72,5 +72,6 @@ def test_buttons_with_forged_or_stale_values_change_nothing(bot: Harness) -> Non
     for value in ({}, {"incident": "1"}, {"incident": -3}, {"incident": 999}, {"incident": True}):
         response, url_id = bot.click("resolve_confirm", value, user="U0ALICE")
         assert response.status_code == 200
-        assert bot.fake.responses[url_id], "the person is told why nothing happened"
+        # the person is told why nothing happened (after the ack, on the response_url)
+        bot.fake.wait_for(lambda u=url_id: bot.fake.responses[u], message="the answer to the click")
     assert row_counts(bot) == before

@@ -39,7 +39,9 @@ def test_declare_update_sev_resolve(bot: Harness) -> None:
                                  user="U0ALICE")
     assert response.status_code == 200
     bot.delivered()
-    assert "resolved" in json.dumps(bot.fake.responses[url_id]).lower()
+    # Bolt answers the response_url after acknowledging the click: wait for it.
+    said = bot.fake.wait_for(lambda: bot.fake.responses[url_id], message="the answer to the click")
+    assert "resolved" in json.dumps(said).lower()
     assert "resolved" in json.dumps(bot.fake.messages("payments-outage")[0].blocks).lower()
 
     api = bot.api("/api/incidents/OUT-1").json()
