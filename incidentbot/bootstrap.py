@@ -30,6 +30,8 @@ from incidentbot.web.app import build_web_app
 
 log = logging.getLogger("incidentbot")
 
+LISTENER_SLACK_TIMEOUT = 2
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -110,7 +112,9 @@ def build_bot(settings: Settings, options: Options | None = None) -> Bot:
     deliverer_ref.append(deliverer)
     ticker = Ticker(ctx=ctx, owner=options.owner, interval=options.tick_interval)
     secret = env.slack_signing_secret.get_secret_value() if env.slack_signing_secret else ""
-    bolt_client = WebClient(base_url=env.slack_api_url, timeout=int(max(1, options.slack_timeout)), retry_handlers=[])
+    # Listeners call Slack before they acknowledge (views.open for the declare form): give up well inside
+    # Slack's 3 s so the person still gets an answer (the form falls back to "use the flags").
+    bolt_client = WebClient(base_url=env.slack_api_url, timeout=LISTENER_SLACK_TIMEOUT, retry_handlers=[])
     bolt = build_app(ctx=ctx, client=bolt_client, token=token, signing_secret=secret)
     api_token = env.incidentbot_api_token.get_secret_value() if env.incidentbot_api_token else None
     bot_ref: list[Bot] = []

@@ -88,6 +88,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _socket(args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from incidentbot.bootstrap import build_bot
 
@@ -102,6 +103,10 @@ def _socket(args: argparse.Namespace) -> int:
     bot.start_workers()
     try:
         handler.start()
+    except SlackApiError as error:
+        code = error.response.get("error") if isinstance(error.response.data, dict) else error.response.status_code
+        raise ConfigError(f"SLACK_APP_TOKEN: Slack refused to open a Socket Mode connection ({code}); use an "
+                          "app-level token (xapp-…) with the connections:write scope") from None
     finally:
         handler.close()
         bot.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,12 @@ def test_company_wide_updates_and_resolution_reach_the_company_channel(bot: Harn
     # the division thread got the same update
     root = bot.fake.messages("payments-outage")[0]
     assert any("Failover" in blocks_text(m) for m in bot.fake.replies("payments-outage", root.ts))
+
+
+def test_a_hanging_slack_cannot_delay_the_answer_to_declare_past_three_seconds(bot: Harness) -> None:
+    bot.fake.delay("views.open", 10, after_store=False)
+    started = time.monotonic()
+    response = bot.command("declare", trigger_id=bot.fake.new_trigger_id())
+    assert time.monotonic() - started < 3
+    assert response.status_code == 200 and "flags" in response.json()["text"]
+    bot.fake.clear_faults()

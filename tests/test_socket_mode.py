@@ -157,3 +157,15 @@ def test_socket_mode_declares_delivers_and_cancels(fake_slack: FakeSlack, socket
     socket_bot.stop()  # SIGTERM, as docker stop sends: a clean stop, not a kill
     assert socket_bot.proc.returncode == 0, socket_bot.log()
     assert "Traceback" not in socket_bot.log(), socket_bot.log()
+
+
+def test_a_refused_app_token_stops_start_up_with_one_line(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "INCIDENTBOT_", "DATABASE_URL"))}
+    env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-wrong", "SLACK_API_URL": fake_slack.url,
+                "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db"})
+    result = subprocess.run([sys.executable, "-m", "incidentbot", "socket"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "SLACK_APP_TOKEN" in result.stderr and "invalid_auth" in result.stderr
+    assert "Traceback" not in result.stderr
+    fake_slack.clear_rejected()  # the refused call is the point of this test
