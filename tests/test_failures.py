@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import urllib.error
 from collections.abc import Iterator
 from datetime import timedelta
@@ -38,7 +37,6 @@ def api_error(status: int, data: dict[str, Any], headers: dict[str, str] | None 
 
 
 def test_backoff_grows_exponentially_with_jitter_up_to_the_cap() -> None:
-    random.seed(7)
     for attempt in range(12):
         ceiling = min(300.0, 2.0**attempt)
         waits = {backoff(attempt).total_seconds() for _ in range(20)}

@@ -38,6 +38,9 @@ _TRANSIENT = {"ratelimited", "rate_limited", "service_unavailable", "fatal_error
               "request_timeout", "team_added_to_org", "org_login_required"}  # fmt: skip
 _GONE = {"channel_not_found", "is_archived"}
 
+# Its own generator: worker threads must not move the global one (tests that seed or watch it, e.g. hypothesis).
+_jitter = random.Random()
+
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 300.0
 
@@ -46,7 +49,7 @@ def backoff(attempt: int, *, base: float = BACKOFF_BASE, cap: float = BACKOFF_CA
     """Exponential backoff with full jitter. The retry schedule is persisted per outbox row (it must survive
     restarts and be shared by processes), which is why an in-process retry decorator does not fit here."""
     ceiling = min(cap, base * (2 ** min(attempt, 16)))
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+    return timedelta(seconds=_jitter.uniform(ceiling / 2, ceiling))
 
 
 def classify(

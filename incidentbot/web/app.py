@@ -53,7 +53,14 @@ def build_web_app(
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return PlainTextResponse("body is not UTF-8", status_code=400)
-        bolt_request = BoltRequest(body=text, query=request.url.query, headers=dict(request.headers))
+        try:
+            bolt_request = BoltRequest(body=text, query=request.url.query, headers=dict(request.headers))
+        except (ValueError, AttributeError, TypeError, KeyError):
+            # Bolt parses the body and reads ids out of it on construction: JSON that does not parse, or a
+            # payload whose team/user/enterprise fields are not what Slack sends.
+            return PlainTextResponse("malformed request body", status_code=400)
+        if not isinstance(bolt_request.body, dict) or not slack_shaped(bolt_request.body):
+            return PlainTextResponse("the request is not shaped like Slack's", status_code=400)
         # Bolt is synchronous (the listeners talk to the database): run it off the event loop.
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return Response(content=bolt_response.body, status_code=bolt_response.status,
@@ -151,8 +158,10 @@ def build_web_app(
     async def runbook(request: Request) -> Response:
         name = request.path_params["name"]
         folder = ctx.config.runbooks_dir
+        if not re.fullmatch(r"[\w.-]+\.md", name, flags=re.ASCII):  # before any path is made of it (NUL, ..)
+            return PlainTextResponse("no such runbook", status_code=404)
         path = (folder / name).resolve()
-        if not re.fullmatch(r"[\w.-]+\.md", name) or path.parent != Path(folder).resolve() or not path.is_file():
+        if path.parent != Path(folder).resolve() or not path.is_file():
             return PlainTextResponse(f"no runbook {name}", status_code=404)
         return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="text/markdown; charset=utf-8")
 
@@ -201,6 +210,38 @@ def signed_by_slack(body: bytes, headers: Mapping[str, str], secret: str) -> boo
         return SignatureVerifier(secret).is_valid(body, timestamp, signature)
     except (ValueError, TypeError):
         return False
+
+
+# Parts of a request that Bolt reads as objects (and crashes on when they are not), Slack-sent or not.
+_OBJECTS = ("user", "view", "channel", "container", "message", "event", "state", "workflow_step")
+_MAY_BE_NULL = ("team", "enterprise")
+_VIEW_TEXT = ("id", "type", "callback_id", "private_metadata", "hash", "external_id", "root_view_id")
+
+
+def slack_shaped(body: dict[str, Any]) -> bool:
+    """Whether a signed request has the shape Slack gives its payloads, as far as Bolt relies on it.
+
+    Only Slack can sign a request, so a misshapen one means a bug or a leaked secret; either way it gets a
+    400 here instead of an exception deep inside Bolt (a 500).
+    """
+    if not isinstance(body.get("type", ""), str):
+        return False
+    if any(key in body and not isinstance(body[key], dict) for key in _OBJECTS):
+        return False
+    if any(body.get(key) is not None and not isinstance(body[key], dict) for key in _MAY_BE_NULL):
+        return False
+    view = body.get("view")
+    if body.get("type") in ("view_submission", "view_closed") and not isinstance(view, dict):
+        return False
+    if isinstance(view, dict):
+        texts = all(isinstance(view.get(k, ""), str | None) for k in _VIEW_TEXT)
+        if not isinstance(view.get("type"), str) or not texts or not isinstance(view.get("state", {}), dict):
+            return False
+    actions = body.get("actions", [])
+    return isinstance(actions, list) and all(
+        isinstance(a, dict) and isinstance(a.get("action_id"), str) and isinstance(a.get("block_id", ""), str)
+        for a in actions
+    )
 
 
 def parse_id(text: str, prefix: str) -> int | None:

@@ -12,6 +12,7 @@ from incidentbot.service import commands as c
 from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.service.declare import declare
 from incidentbot.slack import ids
+from incidentbot.slack.mentions import user_id
 from incidentbot.slack.parser import DIVISION_LIMIT, SUMMARY_LIMIT
 from incidentbot.slack.render import declared_view
 from incidentbot.slack.text import escape
@@ -54,37 +55,57 @@ def register(app: App, *, ctx: Context) -> None:
 def read_declare_form(view: dict[str, Any]) -> c.Declare:
     values: dict[str, dict[str, Any]] = (view.get("state") or {}).get("values") or {}
 
+    if not isinstance(values, dict):
+        values = {}
+
     def element(block: str, action: str) -> dict[str, Any]:
-        found = (values.get(block) or {}).get(action)
+        inputs = values.get(block)
+        found = inputs.get(action) if isinstance(inputs, dict) else None
         return found if isinstance(found, dict) else {}
 
+    def text(found: Any) -> str:
+        return found.strip() if isinstance(found, str) else ""
+
+    def option(block: str, action: str) -> Any:
+        selected = element(block, action).get("selected_option")
+        return selected.get("value") if isinstance(selected, dict) else None
+
     errors: dict[str, str] = {}
-    summary = (element(ids.SUMMARY_BLOCK, ids.SUMMARY_ACTION).get("value") or "").strip()
+    summary = text(element(ids.SUMMARY_BLOCK, ids.SUMMARY_ACTION).get("value"))
     if not summary:
         errors[ids.SUMMARY_BLOCK] = "Say in a few words what is broken."
     elif len(summary) > SUMMARY_LIMIT:
         errors[ids.SUMMARY_BLOCK] = f"Keep the summary under {SUMMARY_LIMIT} characters; add detail in an update."
 
     division_element = element(ids.DIVISION_BLOCK, ids.DIVISION_ACTION)
-    selected = division_element.get("selected_option") or {}
-    division = (selected.get("value") or division_element.get("value") or "").strip().lower()
+    division = (text(option(ids.DIVISION_BLOCK, ids.DIVISION_ACTION)) or text(division_element.get("value"))).lower()
     if not division:
         errors[ids.DIVISION_BLOCK] = "Choose the affected division."
     elif len(division) > DIVISION_LIMIT or not all(ch.isalnum() or ch in "-_" for ch in division):
         errors[ids.DIVISION_BLOCK] = "Use lowercase letters, digits, - and _ only."
 
-    severity_value = (element(ids.SEVERITY_BLOCK, ids.SEVERITY_ACTION).get("selected_option") or {}).get("value")
-    try:
-        severity = int(severity_value) if severity_value is not None else 3
-        if severity not in (1, 2, 3, 4):
-            raise ValueError
-    except (TypeError, ValueError):
+    severity_value = option(ids.SEVERITY_BLOCK, ids.SEVERITY_ACTION)
+    severity = 3 if severity_value is None else {"1": 1, "2": 2, "3": 3, "4": 4}.get(str(severity_value), 0)
+    if not severity:
         errors[ids.SEVERITY_BLOCK] = "Choose SEV1 to SEV4."
         severity = 3
 
+    def person(block: str, action: str) -> str | None:
+        chosen = element(block, action).get("selected_user")
+        if chosen is None or chosen == "":
+            return None
+        if not isinstance(chosen, str) or user_id(f"<@{chosen}>") != chosen:
+            errors[block] = "Choose a person from the list."
+            return None
+        return chosen
+
+    commander = person(ids.COMMANDER_BLOCK, ids.COMMANDER_ACTION)
+    communicator = person(ids.COMMUNICATOR_BLOCK, ids.COMMUNICATOR_ACTION)
+
     def checked(block: str, action: str) -> bool:
-        options = element(block, action).get("selected_options") or []
-        return any(isinstance(o, dict) and o.get("value") == ids.CHECKED for o in options)
+        options = element(block, action).get("selected_options")
+        return isinstance(options, list) and any(isinstance(o, dict) and o.get("value") == ids.CHECKED
+                                                 for o in options)
 
     if errors:
         raise FormProblems(errors)
@@ -92,6 +113,5 @@ def read_declare_form(view: dict[str, Any]) -> c.Declare:
         summary=escape(summary), division=division, severity=severity,
         company_wide=checked(ids.COMPANY_WIDE_BLOCK, ids.COMPANY_WIDE_ACTION),
         drill=checked(ids.DRILL_BLOCK, ids.DRILL_ACTION),
-        commander=element(ids.COMMANDER_BLOCK, ids.COMMANDER_ACTION).get("selected_user") or None,
-        communicator=element(ids.COMMUNICATOR_BLOCK, ids.COMMUNICATOR_ACTION).get("selected_user") or None,
+        commander=commander, communicator=communicator,
     )  # fmt: skip
