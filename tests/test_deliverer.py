@@ -200,6 +200,19 @@ def test_a_failed_check_means_try_later_not_post_blindly(db: Database, fake_slac
     assert texts(fake_slack) == ["careful"]
 
 
+def test_when_the_check_cannot_be_made_at_all_the_post_is_made_rather_than_kept_forever(
+    lite: Database, fake_slack: FakeSlack, ops: str
+) -> None:
+    db = lite
+    enqueue(db, post("a direct message", channel="@U0BOB"))
+    with db.engine.begin() as conn:
+        outbox.claim(conn, owner="dead-worker", now=now(), lease=timedelta(0))
+    fake_slack.error("conversations.history", "missing_scope")  # e.g. installed without im:history
+    time.sleep(0.01)
+    drain(db, deliverer(db, fake_slack))
+    assert [m.text for m in fake_slack.dms("U0BOB")] == ["a direct message"]
+
+
 # ----- retries -------------------------------------------------------------------------------------------
 
 

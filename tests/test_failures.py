@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from incidentbot.slack.failures import Action, backoff, classify, retry_after
+from incidentbot.slack.failures import Action, backoff, classify, passing, retry_after
 from tests.fakeslack import FakeSlack
 
 
@@ -118,3 +118,14 @@ def test_credentials_problems_are_retried_slowly() -> None:
 def test_a_bug_is_not_retried_forever() -> None:
     verdict = classify(ValueError("bad"), attempt=0)
     assert verdict.action is Action.FAIL and "ValueError" in verdict.reason
+
+
+def test_passing_failures_are_told_apart_from_ones_that_need_a_fix() -> None:
+    assert passing(api_error(503, {"ok": False, "error": "x"}))
+    assert passing(api_error(429, {"ok": False, "error": "ratelimited"}))
+    assert passing(TimeoutError())
+    assert passing(api_error(200, {"ok": False, "error": "service_unavailable"}))
+    assert not passing(api_error(200, {"ok": False, "error": "missing_scope"}))
+    assert not passing(api_error(200, {"ok": False, "error": "invalid_auth"}))
+    assert not passing(api_error(200, {"ok": False, "error": "restricted_action"}))
+    assert not passing(ValueError("bug"))

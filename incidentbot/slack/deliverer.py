@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from incidentbot.domain.timeline import BOT, Kind, TimelineEvent
 from incidentbot.slack.directory import ChannelDirectory
-from incidentbot.slack.failures import BACKOFF_BASE, BACKOFF_CAP, Action, Verdict, classify, retry_after
+from incidentbot.slack.failures import BACKOFF_BASE, BACKOFF_CAP, Action, Verdict, classify, passing, retry_after
 from incidentbot.slack.pacing import ChannelPacer, MethodCooldown
 from incidentbot.slack.render import delivery_failed_post
 from incidentbot.store import outbox
@@ -237,12 +237,13 @@ class Deliverer:
 
         When the look-up itself fails for a passing reason (Slack still down, rate limited), the error is
         raised: the row is retried later, still unknown, rather than risk a double post. When it cannot work
-        at all (e.g. a missing history scope), the post is made again: a rare double beats a lost post.
+        at all (e.g. no `im:history` scope to read a DM), the post is made again: a rare double beats a post
+        that waits forever.
         """
         try:
             return self._search(row, args)
         except Exception as error:
-            if isinstance(error, CoolingDown) or classify(error, attempt=0).action is Action.RETRY:
+            if isinstance(error, CoolingDown) or passing(error):
                 raise
             log.warning("could not check whether outbox row %s arrived (%s); posting again", row.id, error)
             return None

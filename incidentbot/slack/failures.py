@@ -71,6 +71,16 @@ def classify(
     return Verdict(Action.FAIL, f"unexpected error: {type(error).__name__}: {error}")
 
 
+def passing(error: BaseException) -> bool:
+    """Whether the failure should go away by itself soon (Slack down or busy), as opposed to needing a fix
+    (credentials, scopes) or never going away."""
+    if classify(error, attempt=0).action is not Action.RETRY:
+        return False
+    code = error.response.get("error") if isinstance(error, SlackApiError) and isinstance(error.response.data,
+                                                                                          dict) else None
+    return code not in _WAIT_FOR_FIX
+
+
 def _refused(error: BaseException) -> bool:
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     return isinstance(reason, ConnectionRefusedError)
