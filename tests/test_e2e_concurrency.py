@@ -41,6 +41,10 @@ def shown(message: Any) -> str:
     return json.dumps(getattr(message, "blocks", None) or []) + (getattr(message, "text", "") or "")
 
 
+def answer(bot: Harness, url_id: str) -> list[dict[str, Any]]:
+    return bot.fake.wait_for(lambda: bot.fake.responses[url_id])
+
+
 def test_twenty_simultaneous_declarations_get_twenty_ids_and_twenty_threads(bot: Harness) -> None:
     users = ["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"]
 
@@ -114,7 +118,7 @@ def test_double_clicks_resolve_once(bot: Harness) -> None:
     clicks = at_once(3, lambda _: bot.click(ids.CONFIRM_RESOLVE, value, user="U0ALICE"))
     assert all(response.status_code == 200 for response, _ in clicks)
     # Each click's answer replaces its message through response_url, after the ack.
-    said = [json.dumps(bot.fake.wait_for(lambda u=url_id: bot.fake.responses[u])) for _, url_id in clicks]
+    said = [json.dumps(answer(bot, url_id)) for _, url_id in clicks]
     assert sum("is resolved" in text for text in said) == 1
     assert sum("already resolved" in text for text in said) == 2
     bot.delivered()

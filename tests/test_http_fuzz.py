@@ -104,7 +104,7 @@ def check(bot: Harness, send: Any) -> Any:
 
 # ----- strategies --------------------------------------------------------------------------------------------
 
-text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+text = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 short = text.map(lambda s: s[:12])
 words = st.lists(st.one_of(st.sampled_from(FLAGS), text.map(lambda s: s[:20])), max_size=8).map(" ".join)
 slash_text = st.one_of(text, st.tuples(st.sampled_from(VERBS), words).map(" ".join))
