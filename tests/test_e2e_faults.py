@@ -212,7 +212,7 @@ def test_an_archived_division_channel_gets_a_new_thread_in_a_new_channel(bot: Ha
     assert positions(thread_texts(bot, "payments-outage-2"), ["Bad deploy of card-router"])
     incident = bot.api("/api/incidents/OUT-1").json()
     assert (incident["channel_id"], incident["thread_ts"]) == (moved.id, root.ts)
-    assert any(e["kind"] == "delivery_failed" and "continues" in e["text"] for e in incident["timeline"])
+    assert any(e["kind"] == "thread_moved" and "continues" in e["text"] for e in incident["timeline"])
     assert "OUT-1" in bot.fake.topic("payments-outage-2")
 
     # The division's outages now go to the new channel.

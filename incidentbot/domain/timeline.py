@@ -29,6 +29,7 @@ class Kind(StrEnum):
     UPDATE_OVERDUE = "update_overdue"
     POSTMORTEM_REMINDER = "postmortem_reminder"
     DELIVERY_FAILED = "delivery_failed"
+    THREAD_MOVED = "thread_moved"
 
 
 @dataclass(frozen=True, slots=True)

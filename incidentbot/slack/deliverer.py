@@ -318,7 +318,7 @@ class Deliverer:
                                     ordering_key=_thread_key(number), incident_number=number, purpose="root")
             outbox.enqueue(conn, [message], now=self._clock())
             text = f"The outage's thread is gone ({reason}); it continues under a new root message in {name}."
-            IncidentRepository(conn).record(number, TimelineEvent(at=self._clock(), kind=Kind.DELIVERY_FAILED,
+            IncidentRepository(conn).record(number, TimelineEvent(at=self._clock(), kind=Kind.THREAD_MOVED,
                                                                   actor=BOT, text=text))
         log.warning("incident %s: its thread is gone (%s); re-creating it in %s", number, reason, name)
         self.directory.forget(name)

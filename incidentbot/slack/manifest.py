@@ -15,6 +15,7 @@ BOT_SCOPES = [
     "channels:join",  # join an existing public outage channel
     "channels:history",  # check whether a post arrived before re-sending it after a timeout
     "im:write",  # DMs with duties, handoff requests, reminders
+    "im:history",  # check whether a DM arrived before re-sending it after a timeout
     "users:read",  # names and time zones for digests
 ]
 

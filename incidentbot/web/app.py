@@ -75,9 +75,6 @@ def build_web_app(
         return JSONResponse({"ok": True, "database": "ok",
                              "outbox": {"undelivered": counts["pending"], "failed": counts["failed"]}})
 
-    if not api_token:
-        log.warning("INCIDENTBOT_API_TOKEN is not set: the JSON API and incident pages need no token")
-
     def authorised(request: Request) -> bool:
         if not api_token:
             return True  # PRODUCT.md: the token requirement is disabled when no token is configured
@@ -177,6 +174,8 @@ def build_web_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if not api_token:  # said when the server starts, not when the app is merely built (Socket Mode)
+            log.warning("INCIDENTBOT_API_TOKEN is not set: the JSON API and incident pages need no token")
         if on_startup:
             await run_in_threadpool(on_startup)
         try:
