@@ -513,6 +513,7 @@ class BotConfig(BaseModel):
             cadence=self.cadence.by_severity(),
             handoff_timeout=self.handoff_timeout,
             postmortem_due=self.postmortem_due,
+            timezone=self.tz,
         )
 
 

@@ -148,3 +148,14 @@ def test_the_daily_digest_falls_on_the_local_time_of_day() -> None:
     new_york = ZoneInfo("America/New_York")
     assert next_daily(NOW, time(9, 0), new_york) == datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
     assert next_daily(NOW, time(2, 0), UTC) == datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def test_postmortem_due_counts_whole_days_as_working_days() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    friday_evening = datetime(2026, 11, 20, 18, 0, tzinfo=paris)
+    policy = Policy(postmortem_due=timedelta(days=2), timezone=paris)
+    assert policy.postmortem_due_at(friday_evening) == datetime(2026, 11, 24, 18, 0, tzinfo=paris)  # Tuesday
+    tuesday = datetime(2026, 11, 24, 9, 0, tzinfo=paris)
+    assert policy.postmortem_due_at(tuesday) == datetime(2026, 11, 26, 9, 0, tzinfo=paris)
+    short = Policy(postmortem_due=timedelta(hours=4))
+    assert short.postmortem_due_at(friday_evening) == friday_evening + timedelta(hours=4)

@@ -54,7 +54,7 @@ def plan(incident: Incident, policy: Policy) -> list[DueItem]:
             expire_at = handoff.requested_at + policy.handoff_timeout
             items.append(DueItem(DueKind.HANDOFF_EXPIRE, expire_at, role=str(handoff.role)))
     if incident.status is Status.RESOLVED and incident.resolved_at and not incident.postmortem_reminded:
-        items.append(DueItem(DueKind.POSTMORTEM_REMINDER, incident.resolved_at + policy.postmortem_due))
+        items.append(DueItem(DueKind.POSTMORTEM_REMINDER, policy.postmortem_due_at(incident.resolved_at)))
     return items
 
 

@@ -297,7 +297,7 @@ class Incident:
     def remind_postmortem(self, *, now: datetime, policy: Policy) -> bool:
         if self.status is not Status.RESOLVED or self.postmortem_reminded or self.resolved_at is None:
             return False
-        if now < self.resolved_at + policy.postmortem_due:
+        if now < policy.postmortem_due_at(self.resolved_at):
             return False
         self.postmortem_reminded = True
         self._record(now, Kind.POSTMORTEM_REMINDER, BOT, f"Postmortem reminder sent to <@{self.commander}>")
