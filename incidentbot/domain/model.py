@@ -213,7 +213,7 @@ class Incident:
         self._move_to(Status.RESOLVED, actor, now, record=False)
         self.resolved_at = now
         self.resolution = (summary or "").strip() or None
-        self._stop_clock()
+        self._stop_clock(actor, now)
         self._record(now, Kind.RESOLVED, actor, self.resolution or "Resolved")
 
     def cancel(self, *, actor: str, now: datetime, admins: frozenset[str] = frozenset()) -> None:
@@ -223,7 +223,7 @@ class Incident:
         self._require_manager(actor, admins, "cancel it")
         self._move_to(Status.CANCELLED, actor, now, record=False)
         self.resolved_at = now
-        self._stop_clock()
+        self._stop_clock(actor, now)
         self._record(now, Kind.CANCELLED, actor, "Cancelled: declared in error")
 
     # ----- roles and handoffs --------------------------------------------------------------------------
@@ -347,10 +347,13 @@ class Incident:
         self.update_reminded = False
         self.overdue_noticed = False
 
-    def _stop_clock(self) -> None:
+    def _stop_clock(self, actor: str, now: datetime) -> None:
         self.next_update_due_at = None
         self.update_reminded = False
         self.overdue_noticed = False
+        for handoff in self.pending_handoffs:
+            text = f"The pending {handoff.role} handoff to <@{handoff.to}> was withdrawn: the outage is {self.status}"
+            self._record(now, Kind.HANDOFF_WITHDRAWN, actor, text)
         self.pending_handoffs.clear()
 
     def _pending(self, role: Role) -> Handoff | None:

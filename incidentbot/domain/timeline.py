@@ -25,6 +25,7 @@ class Kind(StrEnum):
     HANDOFF_DECLINED = "handoff_declined"
     HANDOFF_EXPIRED = "handoff_expired"
     HANDOFF_REPLACED = "handoff_replaced"
+    HANDOFF_WITHDRAWN = "handoff_withdrawn"
     UPDATE_DUE = "update_due"
     UPDATE_OVERDUE = "update_overdue"
     POSTMORTEM_REMINDER = "postmortem_reminder"

@@ -16,6 +16,7 @@ from incidentbot.slack.render import (
     company_resolved,
     company_severity,
     company_update,
+    handoff_withdrawn,
     resolved_post,
     severity_post,
     update_post,
@@ -79,29 +80,33 @@ def set_fields(cmd: SetFields, *, caller: Caller, ctx: Context) -> Incident:
 
 def resolve(cmd: Resolve, *, caller: Caller, ctx: Context) -> Incident:
     """Carried out after the person confirmed (the confirmation button names the incident)."""
-    now = ctx.clock()
-    with ctx.new_uow() as uow:
-        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
-        incident.resolve(actor=caller.user_id, now=now, summary=cmd.summary, admins=ctx.admins)
-        posts = Posts(ctx, now)
-        posts.thread(incident, resolved_post(incident, actor=caller.user_id))
-        posts.edit_root(incident)
-        if incident.company_wide:
-            posts.company(incident, company_resolved(incident))
-        commit_change(uow, ctx, incident, posts, topic=True)
-        return incident
+    return _close(cmd.ref, caller=caller, ctx=ctx, verb="resolve", summary=cmd.summary)
 
 
 def cancel(cmd: Cancel, *, caller: Caller, ctx: Context) -> Incident:
+    return _close(cmd.ref, caller=caller, ctx=ctx, verb="cancel")
+
+
+def _close(ref: int | None, *, caller: Caller, ctx: Context, verb: str, summary: str | None = None) -> Incident:
+    """Resolve or cancel: the thread and root say so, the company channel too when it heard of the outage,
+    and anyone still asked to take a role is told the request is withdrawn."""
     now = ctx.clock()
     with ctx.new_uow() as uow:
-        incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
-        incident.cancel(actor=caller.user_id, now=now, admins=ctx.admins)
+        incident = find_incident(uow, ctx, caller, ref, lock=True)
+        withdrawn = list(incident.pending_handoffs)
+        if verb == "resolve":
+            incident.resolve(actor=caller.user_id, now=now, summary=summary, admins=ctx.admins)
+            said = resolved_post(incident, actor=caller.user_id)
+        else:
+            incident.cancel(actor=caller.user_id, now=now, admins=ctx.admins)
+            said = cancelled_post(incident, actor=caller.user_id)
         posts = Posts(ctx, now)
-        posts.thread(incident, cancelled_post(incident, actor=caller.user_id))
+        posts.thread(incident, said)
         posts.edit_root(incident)
         if incident.company_wide:
             posts.company(incident, company_resolved(incident))
+        for handoff in withdrawn:
+            posts.dm(incident, handoff.to, handoff_withdrawn(incident, handoff))
         commit_change(uow, ctx, incident, posts, topic=True)
         return incident
 

@@ -14,6 +14,7 @@ from incidentbot.slack.render import (
     handoff_request,
     handoff_requested_post,
     handoff_result_for_requester,
+    handoff_withdrawn,
     role_duties,
 )
 from incidentbot.store.unit_of_work import UnitOfWork
@@ -23,8 +24,11 @@ def request_handoff(cmd: RequestHandoff, *, caller: Caller, ctx: Context) -> Inc
     now = ctx.clock()
     with ctx.new_uow() as uow:
         incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
+        replaced = [h for h in incident.pending_handoffs if h.role is cmd.role]
         handoff = incident.request_handoff(role=cmd.role, to=cmd.to, actor=caller.user_id, now=now, admins=ctx.admins)
         posts = Posts(ctx, now)
+        for earlier in replaced:
+            posts.dm(incident, earlier.to, handoff_withdrawn(incident, earlier))
         posts.thread(incident, handoff_requested_post(incident, handoff))
         posts.edit_root(incident)
         posts.dm(incident, handoff.to, handoff_request(incident, handoff,

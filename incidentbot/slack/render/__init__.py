@@ -15,6 +15,7 @@ from incidentbot.slack.render.company import (
 from incidentbot.slack.render.dm import (
     handoff_request,
     handoff_result_for_requester,
+    handoff_withdrawn,
     overdue_dm_for_commander,
     postmortem_reminder,
     role_duties,
@@ -75,6 +76,7 @@ __all__ = [
     "handoff_request",
     "handoff_requested_post",
     "handoff_result_for_requester",
+    "handoff_withdrawn",
     "help_message",
     "incident_list",
     "incident_status",

@@ -52,6 +52,13 @@ def handoff_result_for_requester(incident: Incident, handoff: Handoff, *, outcom
     return say(sentences[outcome])
 
 
+def handoff_withdrawn(incident: Incident, handoff: Handoff) -> Message:
+    """To the person a handoff was addressed to, when it no longer stands (replaced, or the outage closed)."""
+    why = f"the outage is {incident.status}" if not incident.is_open else "someone else was asked instead"
+    return say(f"↩️ Never mind: the request to be the {handoff.role} of {w.tag(incident)} was withdrawn ({why}). "
+               f"Nothing is expected of you.")
+
+
 def update_due_dm(incident: Incident) -> Message:
     return say(f"⏰ {w.capitalised(w.update_due(incident))}")
 
