@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     postmortem.add_argument("id", help="incident id, e.g. OUT-12 or 12")
     postmortem.set_defaults(run=_postmortem)
 
+    example = sub.add_parser("example-config", help="print a commented configuration file with every key")
+    example.set_defaults(run=_example_config)
+
     check = sub.add_parser("check-config", help="validate the configuration file and environment, then exit")
     check.set_defaults(run=_check_config)
     return parser
@@ -158,6 +161,13 @@ def _postmortem(args: argparse.Namespace) -> int:
         print(f"incidentbot: there is no incident {settings.bot.id_prefix}-{number}", file=sys.stderr)
         return 1
     print(text)
+    return 0
+
+
+def _example_config(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    print(files("incidentbot").joinpath("example.toml").read_text(encoding="utf-8"), end="")
     return 0
 
 

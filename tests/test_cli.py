@@ -75,3 +75,14 @@ def test_postmortem_prints_markdown(database_url: str, fake_slack: FakeSlack, tm
     assert "expired certificate" in result.stdout and "What went well?" in result.stdout
     missing = run("postmortem", "OUT-42", cwd=tmp_path, env={"DATABASE_URL": database_url})
     assert missing.returncode == 1 and "OUT-42" in missing.stderr
+
+
+def test_example_config_is_printed_and_valid(tmp_path: Path) -> None:
+    result = run("example-config", cwd=tmp_path)
+    assert result.returncode == 0 and "[cadence]" in result.stdout
+    (tmp_path / "incidentbot.toml").write_text(result.stdout)
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "runbooks" / "payments.md").write_text("# Payments\n")
+    checked = run("check-config", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+    assert checked.returncode == 0, checked.stderr
+    assert "2 division(s)" in checked.stdout

@@ -116,7 +116,7 @@ def test_empty_file_means_defaults(tmp_path: Path) -> None:
 
 def test_example_file_shows_the_defaults_and_two_divisions(tmp_path: Path) -> None:
     example = tmp_path / "incidentbot.toml"
-    shutil.copy(REPO / "incidentbot.example.toml", example)
+    shutil.copy(REPO / "incidentbot" / "example.toml", example)
     write(tmp_path / "runbooks", "# Payments runbook\n", name="payments.md")
     config = load_config(example)
     assert config.model_dump(exclude={"divisions"}) == BotConfig().model_dump(exclude={"divisions"})
