@@ -359,3 +359,25 @@ def test_name_taken_finds_the_channel_or_the_next_free_name(
     assert found is not None and found.id == channel_id and found.is_member
     assert directory.named(name) == channel_id  # remembered: no second look-up
     assert len(fake_slack.calls_to("conversations.create")) == (1 if existing == "public" else 2)
+
+
+def test_a_retry_after_seen_by_one_process_holds_the_method_in_every_process(
+    db: Database, fake_slack: FakeSlack, ops: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = spy(fake_slack, monkeypatch)
+    first, second = deliverer(db, fake_slack, owner="process-1"), deliverer(db, fake_slack, owner="process-2")
+    fake_slack.rate_limit("chat.postMessage", retry_after=2, times=1)
+    enqueue(db, post("one", key="a"))
+    first.deliver_pending()  # meets the 429
+    limited_at = next(t for t, method, status in seen if status == 429)
+    enqueue(db, post("two", key="b"))
+    with db.engine.begin() as conn:  # make every row due now, as if its retry time had come
+        conn.execute(outbox_table.update().values(next_attempt_at=now()))
+    second.deliver_pending()  # another process, which never saw the 429 itself
+    posts_after = [t for t, method, status in seen if method == "chat.postMessage" and t > limited_at]
+    assert posts_after == [], "the second process called chat.postMessage inside Slack's Retry-After"
+    time.sleep(2.1)
+    with db.engine.begin() as conn:
+        conn.execute(outbox_table.update().values(next_attempt_at=now()))
+    drain(db, second)
+    assert sorted(texts(fake_slack)) == ["one", "two"]

@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -21,7 +21,7 @@ from incidentbot.slack.directory import ChannelDirectory
 from incidentbot.slack.failures import BACKOFF_BASE, BACKOFF_CAP, Action, Verdict, classify, passing, retry_after
 from incidentbot.slack.pacing import ChannelPacer, MethodCooldown
 from incidentbot.slack.render import delivery_failed_post
-from incidentbot.store import outbox
+from incidentbot.store import holds, outbox
 from incidentbot.store.database import Database
 from incidentbot.store.incidents import IncidentRepository
 from incidentbot.store.outbox import OutboxMessage, OutboxRow
@@ -194,7 +194,9 @@ class Deliverer:
         self._done(row, channel=channel_id or args.get("channel"), ts=response.get("ts"))
 
     def _api(self, method: str, args: dict[str, Any]) -> Any:
-        """Every Web API call goes through here: none is made while Slack's Retry-After for it runs."""
+        """Every Web API call goes through here: none is made while Slack's Retry-After for it runs, whichever
+        process on this database was told it."""
+        self._learn_shared_holds()
         wait = self.cooldown.remaining(method)
         if wait > 0:
             raise CoolingDown(method, wait)
@@ -206,7 +208,28 @@ class Deliverer:
             if getattr(error.response, "status_code", 200) == 429:
                 pause = retry_after(error) or timedelta(seconds=1)
                 self.cooldown.hold(method, pause.total_seconds())
+                self._share_hold(method, pause)
             raise
+
+    # Holds are in wall-clock time, not the bot's clock: Retry-After is Slack's real seconds.
+
+    def _learn_shared_holds(self) -> None:
+        now = datetime.now(UTC)
+        try:
+            with self._db.read_engine.connect() as conn:
+                found = holds.active(conn, now)
+        except Exception:
+            log.warning("could not read Slack's rate-limit holds from the database", exc_info=True)
+            return
+        for method, until in found.items():
+            self.cooldown.hold(method, (until - now).total_seconds())
+
+    def _share_hold(self, method: str, pause: timedelta) -> None:
+        try:
+            with self._db.engine.begin() as conn:
+                holds.hold(conn, method, datetime.now(UTC) + pause)
+        except Exception:
+            log.warning("could not share Slack's Retry-After for %s with other processes", method, exc_info=True)
 
     def _resolve(self, row: OutboxRow) -> dict[str, Any]:
         args = dict(row.args)

@@ -167,3 +167,11 @@ processed_requests = Table(
     Column("key", String(200), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
 )
+
+# Slack's Retry-After, shared: a 429 seen by one process holds the method back in every process.
+slack_holds = Table(
+    "slack_holds",
+    metadata,
+    Column("method", String(60), primary_key=True),
+    Column("until", UTCDateTime, nullable=False),
+)
