@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from incidentbot.service.context import Context
-from incidentbot.service.reminders import plan_digest, run_due
+from incidentbot.service.reminders import plan_digest, recover_abandoned, run_due
 
 log = logging.getLogger("incidentbot.scheduler")
 
@@ -26,6 +26,7 @@ class Ticker:
         self._ticking = threading.Lock()
 
     def start(self) -> None:
+        recover_abandoned(self._ctx)
         plan_digest(self._ctx)
         self._scheduler = BackgroundScheduler(timezone="UTC")
         # The first tick runs at once: work that fell due while no process was running is done at start-up.

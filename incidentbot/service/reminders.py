@@ -53,6 +53,18 @@ def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
     return len(rows)
 
 
+def recover_abandoned(ctx: Context) -> None:
+    """At start-up on SQLite (one process per file): take back due work a dead process had claimed, now
+    rather than when its lease runs out."""
+    with ctx.new_uow() as uow:
+        if uow.conn.dialect.name != "sqlite":
+            return
+        count = due_work.recover_abandoned(uow.conn)
+        uow.commit()
+    if count:
+        log.warning("took back %d due-work row(s) claimed by a process that stopped", count)
+
+
 def plan_digest(ctx: Context) -> None:
     """Make sure the next daily digest is planned (several processes may call this at once)."""
     now = ctx.clock()

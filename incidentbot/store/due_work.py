@@ -100,3 +100,12 @@ def next_due_at(conn: Connection) -> datetime | None:
     from sqlalchemy import func
 
     return conn.execute(select(func.min(due_work.c.due_at))).scalar()
+
+
+def recover_abandoned(conn: Connection) -> int:
+    """Release every lease: for SQLite only, where one process owns the file, so a lease found at start-up was
+    left by a process that died. Acting again is safe: each job re-checks, under the incident's lock, whether
+    it is still owed."""
+    return conn.execute(
+        update(due_work).where(due_work.c.lease_owner.is_not(None)).values(lease_owner=None, lease_until=None)
+    ).rowcount
