@@ -22,46 +22,46 @@ log = logging.getLogger("incidentbot.slack")
 
 
 def register(app: App, *, ctx: Context) -> None:
-    @app.action(ids.CONFIRM_RESOLVE)
-    def on_confirm_resolve(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        value = _value(action)
-        caller = _caller(body)
-        reply = answer(lambda: _resolve(value, caller, ctx))
-        ack()
-        _replace(respond, reply)
-
-    @app.action(ids.CONFIRM_CANCEL)
-    def on_confirm_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        value = _value(action)
-        caller = _caller(body)
-        reply = answer(lambda: _cancel(value, caller, ctx))
-        ack()
-        _replace(respond, reply)
+    app.action(ids.CONFIRM_RESOLVE)(_confirmation(_resolve, ctx))
+    app.action(ids.CONFIRM_CANCEL)(_confirmation(_cancel, ctx))
+    app.action(ids.ACCEPT_HANDOFF)(_handoff_answer(c.Ack, ctx))
+    app.action(ids.DECLINE_HANDOFF)(_handoff_answer(c.Decline, ctx))
 
     @app.action(ids.ABORT_CONFIRM)
     def on_abort(ack: Ack, respond: Respond) -> None:
         ack()
         _replace(respond, Reply(text="Nothing changed: the outage stays open."))
 
-    @app.action(ids.ACCEPT_HANDOFF)
-    def on_accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+
+Closer = Callable[[dict[str, Any], Caller, Context], Reply]
+
+
+def _confirmation(close: Closer, ctx: Context) -> Callable[..., None]:
+    """A Confirm button (resolve or cancel): act, then replace the question so it cannot be clicked again."""
+
+    def on_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         value = _value(action)
-        reply, settled = _settling(lambda: _answer(c.Ack(ref=_number(value)), value, _caller(body), ctx))
+        caller = _caller(body)
+        reply = answer(lambda: close(value, caller, ctx))
+        ack()
+        _replace(respond, reply)
+
+    return on_confirm
+
+
+def _handoff_answer(command: type[c.Ack] | type[c.Decline], ctx: Context) -> Callable[..., None]:
+    """Accept or Decline in the DM: the buttons go once the answer counts; a refused click leaves them."""
+
+    def on_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        value = _value(action)
+        reply, settled = _settling(lambda: _answer(command(ref=_number(value)), value, _caller(body), ctx))
         ack()
         if settled:
             _replace(respond, reply)
         else:
             _tell(respond, reply)
 
-    @app.action(ids.DECLINE_HANDOFF)
-    def on_decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        value = _value(action)
-        reply, settled = _settling(lambda: _answer(c.Decline(ref=_number(value)), value, _caller(body), ctx))
-        ack()
-        if settled:
-            _replace(respond, reply)
-        else:
-            _tell(respond, reply)
+    return on_answer
 
 
 def _resolve(value: dict[str, Any], caller: Caller, ctx: Context) -> Reply:
