@@ -1,0 +1,233 @@
+"""One function per `/outage` sub-command, turning its arguments into a command object, and the table of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from incidentbot.domain.model import Role
+from incidentbot.service.commands import (
+    USAGE,
+    Ack,
+    AddAction,
+    Cancel,
+    ChangeSeverity,
+    Command,
+    Declare,
+    Decline,
+    DoneAction,
+    Help,
+    ListActions,
+    ListOpen,
+    Note,
+    OpenDeclareModal,
+    Postmortem,
+    RequestHandoff,
+    Resolve,
+    SetFields,
+    ShowStatus,
+    ShowTimeline,
+    Update,
+)
+from incidentbot.slack import values
+from incidentbot.slack.arguments import Arguments
+from incidentbot.slack.fields import field_values
+from incidentbot.slack.flags import ACTION_FLAGS, ACTIONS_FLAGS, DECLARE_FLAGS, NO_FLAGS, UPDATE_FLAGS
+from incidentbot.slack.suggest import unknown_command
+from incidentbot.slack.tokens import Fail, code, typed_len
+from incidentbot.slack.values import ACTION_LIMIT, SUMMARY_LIMIT, TEXT_LIMIT
+
+
+def _help(given: Arguments) -> Command:
+    words = given.scan(NO_FLAGS).words
+    given.at_most(words, 1, "at most one command name")
+    if not words:
+        return Help()
+    topic = words[0].text.lower()
+    if topic not in USAGE:
+        raise Fail(unknown_command(words[0].text, HANDLERS))
+    return Help(topic=topic)
+
+
+def _declare(given: Arguments) -> Command:
+    if not given.tokens:
+        return OpenDeclareModal()
+    scan = given.scan(DECLARE_FLAGS)
+    flags = scan.flags
+    division = flags.get("division")
+    severity = flags.get("sev")
+    commander = flags.get("commander")
+    communicator = flags.get("communicator")
+    summary = given.text(scan.words)
+    result = Declare(
+        summary=summary,
+        division=values.division(division) if division is not None else None,
+        severity=values.severity(severity, "`--sev`") if severity is not None else 3,
+        company_wide="company-wide" in flags,
+        commander=values.user(commander, "`--commander`") if commander is not None else None,
+        communicator=values.user(communicator, "`--communicator`") if communicator is not None else None,
+        drill="drill" in flags,
+    )
+    if not summary:
+        raise Fail(
+            f"{given.name} needs a summary: say in a few words what is broken, "
+            "e.g. `/outage declare --sev 2 checkout fails for EU customers`."
+        )
+    length = typed_len(summary)
+    if length > SUMMARY_LIMIT:
+        raise Fail(
+            f"The summary is {length} characters long: keep the summary under {SUMMARY_LIMIT} characters; "
+            "put detail in an update."
+        )
+    return result
+
+
+def _update(given: Arguments) -> Command:
+    scan = given.scan(UPDATE_FLAGS)
+    ref, words = given.leading_id(scan.words)
+    status = scan.flags.get("status")
+    parsed_status = values.status(status) if status is not None else None
+    text = given.required_text(
+        words, TEXT_LIMIT, "update", f"{given.name} needs text: say what changed and what happens next."
+    )
+    return Update(text=text, ref=ref, status=parsed_status)
+
+
+def _handoff(role: Role) -> Callable[[Arguments], Command]:
+    def handler(given: Arguments) -> Command:
+        words = given.scan(NO_FLAGS).words
+        given.at_most(words, 2, "a person and at most an incident ID")
+        if not words:
+            raise Fail(
+                f"{given.name} needs the person to hand the {role} role to, e.g. `/outage {role} @person`."
+            )
+        # `commander OUT-4 @user` as well as `commander @user OUT-4`.
+        if len(words) == 2 and given.looks_like_id(words[0]) and not given.looks_like_id(words[1]):
+            words = [words[1], words[0]]
+        to = values.user(words[0].text, f"The new {role}")
+        ref = given.incident_id(words[1]) if len(words) == 2 else None
+        return RequestHandoff(role=role, to=to, ref=ref)
+
+    return handler
+
+
+def _ack(given: Arguments) -> Command:
+    return Ack(ref=given.ref_only())
+
+
+def _decline(given: Arguments) -> Command:
+    return Decline(ref=given.ref_only())
+
+
+def _note(given: Arguments) -> Command:
+    ref, words = given.leading_id(given.scan(NO_FLAGS).words)
+    text = given.required_text(
+        words, TEXT_LIMIT, "note", f"{given.name} needs text: what should the timeline say?"
+    )
+    return Note(text=text, ref=ref)
+
+
+def _sev(given: Arguments) -> Command:
+    words = given.scan(NO_FLAGS).words
+    given.at_most(words, 2, "a severity and at most an incident ID")
+    if not words:
+        raise Fail(f"{given.name} needs the new severity, 1 (worst) to 4, e.g. `/outage sev 2`.")
+    # `sev OUT-12 2`: a prefixed ID first is unambiguous; a bare number first is always the severity.
+    if len(words) == 2 and not words[0].text.isdigit() and given.looks_like_id(words[0]):
+        words = [words[1], words[0]]
+    severity = values.severity(words[0].text, "The severity")
+    ref = given.incident_id(words[1]) if len(words) == 2 else None
+    return ChangeSeverity(severity=severity, ref=ref)
+
+
+def _resolve(given: Arguments) -> Command:
+    ref, words = given.leading_id(given.scan(NO_FLAGS).words)
+    summary = given.text(words)
+    given.check_length(summary, TEXT_LIMIT, "resolution summary")
+    return Resolve(ref=ref, summary=summary or None)
+
+
+def _cancel(given: Arguments) -> Command:
+    return Cancel(ref=given.ref_only())
+
+
+def _list(given: Arguments) -> Command:
+    given.at_most(given.scan(NO_FLAGS).words, 0, "nothing more")
+    return ListOpen()
+
+
+def _status_cmd(given: Arguments) -> Command:
+    return ShowStatus(ref=given.ref_only())
+
+
+def _timeline(given: Arguments) -> Command:
+    return ShowTimeline(ref=given.ref_only())
+
+
+def _set(given: Arguments) -> Command:
+    ref, words = given.leading_id(given.scan(NO_FLAGS).words)
+    return SetFields(values=field_values(given.text(words), given), ref=ref)
+
+
+def _postmortem(given: Arguments) -> Command:
+    return Postmortem(ref=given.ref_only())
+
+
+def _action(given: Arguments) -> Command:
+    scan = given.scan(ACTION_FLAGS)
+    ref, words = given.leading_id(scan.words)
+    owner = scan.flags.get("owner")
+    due = scan.flags.get("due")
+    parsed_owner = values.user(owner, "`--owner`") if owner is not None else None
+    parsed_due = values.due(due) if due is not None else None
+    text = given.required_text(
+        words,
+        ACTION_LIMIT,
+        "action item",
+        f"{given.name} needs text: what should be done to prevent a recurrence?",
+    )
+    return AddAction(text=text, ref=ref, owner=parsed_owner, due=parsed_due)
+
+
+def _actions(given: Arguments) -> Command:
+    scan = given.scan(ACTIONS_FLAGS)
+    words = scan.words
+    open_only = "open" in scan.flags
+    # `actions open` is what people type at 3 am; read it as `actions --open`.
+    if len(words) == 1 and words[0].text.lower() == "open":
+        words, open_only = [], True
+    given.at_most(words, 0, "only `--open`")
+    return ListActions(open_only=open_only)
+
+
+def _done(given: Arguments) -> Command:
+    words = given.scan(NO_FLAGS).words
+    given.at_most(words, 1, "one action number")
+    if not words:
+        raise Fail(f"{given.name} needs the number of the action item, e.g. `/outage done 7`.")
+    word = words[0].text
+    if not (word.isascii() and word.isdigit()):
+        raise Fail(f"{code(word)} is not an action number: write a whole number such as `7`.")
+    return DoneAction(action_id=values.positive(word, f"{code(word)} is not a valid action number"))
+
+
+HANDLERS: dict[str, Callable[[Arguments], Command]] = {
+    "help": _help,
+    "declare": _declare,
+    "update": _update,
+    "commander": _handoff(Role.COMMANDER),
+    "communicator": _handoff(Role.COMMUNICATOR),
+    "ack": _ack,
+    "decline": _decline,
+    "note": _note,
+    "sev": _sev,
+    "resolve": _resolve,
+    "cancel": _cancel,
+    "list": _list,
+    "status": _status_cmd,
+    "timeline": _timeline,
+    "set": _set,
+    "postmortem": _postmortem,
+    "action": _action,
+    "actions": _actions,
+    "done": _done,
+}

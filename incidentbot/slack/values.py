@@ -1,0 +1,91 @@
+"""What a typed value may be: the length limits and the severity, person, division, status, date and number checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from incidentbot.domain.model import Status
+from incidentbot.slack.mentions import user_id, why_not_a_user
+from incidentbot.slack.tokens import Fail, code
+
+SUMMARY_LIMIT = 500
+TEXT_LIMIT = 3000  # update and note text, resolution summary, each book-keeping value
+ACTION_LIMIT = 500
+DIVISION_LIMIT = 60
+MAX_NUMBER_DIGITS = 10
+
+_OPEN_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+
+
+def positive(digits: str, problem: str) -> int:
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise Fail(f"{problem}: the number is too long (at most {MAX_NUMBER_DIGITS} digits).")
+    number = int(digits)
+    if number < 1:
+        raise Fail(f"{problem}: numbers start at 1.")
+    return number
+
+
+_SEVERITY = re.compile(r"(?:sev-?)?([0-9]+)", re.IGNORECASE)
+
+
+def severity(value: str, what: str) -> int:
+    match = _SEVERITY.fullmatch(value)
+    digits = match.group(1).lstrip("0") if match else ""
+    if digits not in ("1", "2", "3", "4"):
+        raise Fail(f"{what} must be 1, 2, 3 or 4 (got {code(value)}).")
+    return int(digits)
+
+
+def user(value: str, what: str) -> str:
+    found = user_id(value)
+    if found is None:
+        raise Fail(f"{what}: {code(value)} {why_not_a_user(value)}")
+    return found
+
+
+_DIVISION = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def division(value: str) -> str:
+    if _DIVISION.fullmatch(value) is None:
+        raise Fail(
+            f"`--division` must be a division name made of letters, digits, `-` and `_`, "
+            f"e.g. `payments` (got {code(value)})."
+        )
+    if len(value) > DIVISION_LIMIT:
+        raise Fail(
+            f"`--division` {code(value)} is {len(value)} characters long; "
+            f"division names have at most {DIVISION_LIMIT}."
+        )
+    return value.lower()
+
+
+def status(value: str) -> Status:
+    lowered = value.lower()
+    if lowered not in _OPEN_STATUSES:
+        extra = (
+            " To cancel a declaration made in error, use `/outage cancel`." if lowered == "cancelled" else ""
+        )
+        raise Fail(
+            f"`--status` must be investigating, identified, monitoring or resolved "
+            f"(got {code(value)}).{extra}"
+        )
+    return Status(lowered)
+
+
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def due(value: str) -> date:
+    match = _DATE.fullmatch(value)
+    problem = f"`--due` must be a date written YYYY-MM-DD, e.g. `2024-07-31` (got {code(value)})."
+    if match is None:
+        raise Fail(problem)
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        raise Fail(
+            f"`--due` {code(value)} is not a real date; write YYYY-MM-DD, e.g. `2024-07-31`."
+        ) from None
