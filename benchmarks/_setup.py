@@ -12,7 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakeslack import FakeSlack  # noqa: E402
 from tests.support.databases import PostgresTemplates, SqliteTemplates, postgres_available  # noqa: E402
 
 
@@ -31,16 +30,6 @@ def database(kind: str) -> Iterator[str]:
             yield url
     finally:
         templates.drop()
-
-
-@contextmanager
-def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def percentiles(samples_ms: list[float]) -> str:

@@ -10,8 +10,9 @@ import argparse
 import time
 from pathlib import Path
 
-from _setup import database, fake_slack, percentiles
+from _setup import database, percentiles
 
+from tests.fakeslack import FakeSlack
 from tests.support.harness import start_harness
 
 
@@ -20,7 +21,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--incidents", type=int, default=200)
     args = parser.parse_args()
-    with fake_slack() as fake, database(args.db) as url, \
+    with FakeSlack() as fake, database(args.db) as url, \
             start_harness(database_url=url, fake=fake, tmp_path=Path("/tmp")) as bot:
         declare, update = [], []
         started = time.perf_counter()

@@ -9,7 +9,7 @@ import argparse
 import time
 from datetime import UTC, datetime
 
-from _setup import database, fake_slack
+from _setup import database
 from slack_sdk import WebClient
 
 from incidentbot.slack.deliverer import Deliverer
@@ -17,6 +17,7 @@ from incidentbot.slack.pacing import ChannelPacer
 from incidentbot.store import outbox
 from incidentbot.store.database import connect
 from incidentbot.store.outbox import OutboxMessage
+from tests.fakeslack import FakeSlack
 
 
 def main() -> None:
@@ -25,7 +26,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--keys", type=int, default=50, help="ordering keys (incidents) the rows are spread over")
     args = parser.parse_args()
-    with fake_slack() as fake, database(args.db) as url:
+    with FakeSlack() as fake, database(args.db) as url:
         db = connect(url)
         now = datetime.now(UTC)
         with db.engine.begin() as conn:

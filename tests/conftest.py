@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakeslack import FakeSlack
-from tests.support.databases import PostgresTemplates, SqliteTemplates, require_postgres
+from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
 from tests.support.harness import Harness, start_harness
 
 
@@ -27,13 +27,8 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, pg_templates: PostgresTemplates,
     sqlite_templates: SqliteTemplates,
 ) -> Iterator[str]:
-    if request.param == "sqlite":
-        with sqlite_templates.clone(tmp_path) as url:
-            yield url
-    else:
-        require_postgres()
-        with pg_templates.clone() as url:
-            yield url
+    with fresh_database(request.param, tmp_path=tmp_path, pg=pg_templates, sqlite=sqlite_templates) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,12 +8,10 @@ are taken over when their lease runs out; tests/test_deliverer.py covers that on
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -22,22 +20,11 @@ from incidentbot.store.database import connect
 from incidentbot.store.tables import outbox as outbox_table
 from tests.fakeslack import FakeSlack
 from tests.support.process import ServeProcess
+from tests.support.slack_reading import shown, stored_posts
 
 pytestmark = pytest.mark.slow
 
 
-def shown(message: Any) -> str:
-    return json.dumps(getattr(message, "blocks", None) or []) + (getattr(message, "text", "") or "")
-
-
-def stored_posts(fake: FakeSlack) -> Counter[str]:
-    """How many times Slack stored each of the bot's posts (by the delivery id in its metadata)."""
-    seen: Counter[str] = Counter()
-    for call in fake.calls_to("chat.postMessage"):
-        if isinstance(call.response, dict) and call.response.get("ok"):
-            payload = (call.args.get("metadata") or {}).get("event_payload") or {}
-            seen[str(payload.get("delivery_id"))] += 1
-    return seen
 
 
 def outbox_rows(url: str) -> list[tuple[str, str, str]]:

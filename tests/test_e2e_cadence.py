@@ -58,14 +58,6 @@ def shows_due_time(message: Any, due: datetime) -> bool:
     return f"<!date^{int(due.timestamp())}^" in text_of(message)
 
 
-def tick(bot: Harness, advance: timedelta) -> None:
-    """Move the clock on and do what fell due. Deliveries finish first: a post still in flight when the clock
-    jumps would look like one whose lease ran out, and be claimed again."""
-    bot.delivered()
-    bot.clock.advance(advance)
-    bot.bot.ticker.tick()
-    bot.delivered()
-
 
 def test_reminders_arrive_on_time_to_the_right_people_and_stop_on_resolve(
     database_url: str, fake_slack: FakeSlack, tmp_path: Path
@@ -109,7 +101,7 @@ def test_reminders_arrive_on_time_to_the_right_people_and_stop_on_resolve(
         assert response.status_code == 200
         resolved = get(bot)
         assert resolved["status"] == "resolved" and resolved["next_update_due_at"] is None
-        tick(bot, timedelta(hours=3))
+        bot.pass_time(timedelta(hours=3))
         assert len(events(bot, "update_due")) == 1 and len(events(bot, "update_overdue")) == 1
         assert len(dms(bot, "U0BOB", "is due now")) == 1 and len(dms(bot, "U0ALICE", "is overdue")) == 1
         with bot.bot.db.read_engine.connect() as conn:
@@ -123,15 +115,15 @@ def test_the_holder_keeps_getting_reminders_until_the_handoff_is_accepted(
     with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, config=config) as bot:
         bot.reply("declare --division payments --sev 2 --communicator <@U0BOB> Card auth down")
         bot.delivered()
-        tick(bot, timedelta(minutes=29, seconds=50))
+        bot.pass_time(timedelta(minutes=29, seconds=50))
         assert events(bot, "update_due") == []
-        tick(bot, timedelta(seconds=10))
+        bot.pass_time(timedelta(seconds=10))
         assert any("⏰ <@U0ALICE>: a status update on OUT-1 is due now" in p for p in thread(bot))
         assert len(dms(bot, "U0ALICE", "is due now")) == 1 and dms(bot, "U0BOB", "is due now") == []
 
         assert "You are now the communicator" in bot.reply("ack OUT-1", user="U0BOB")
         bot.reply("update OUT-1 Failover to the secondary acquirer", user="U0BOB")
-        tick(bot, timedelta(minutes=30))
+        bot.pass_time(timedelta(minutes=30))
         assert any("⏰ <@U0BOB>: a status update on OUT-1 is due now" in p for p in thread(bot))
         assert len(dms(bot, "U0BOB", "is due now")) == 1 and len(dms(bot, "U0ALICE", "is due now")) == 1
         assert events(bot, "update_due")[-1]["text"] == "Status update due from <@U0BOB>"
@@ -141,18 +133,18 @@ def test_a_severity_change_re_plans_the_due_time(bot: Harness) -> None:
     bot.reply("declare --division payments --sev 4 Receipts delayed")
     declared_at = at(get(bot)["declared_at"])
     assert at(get(bot)["next_update_due_at"]) == declared_at + timedelta(minutes=120)
-    tick(bot, timedelta(minutes=10))
+    bot.pass_time(timedelta(minutes=10))
     bot.reply("sev 2 OUT-1")
     due = at(get(bot)["next_update_due_at"])
     assert due == declared_at + timedelta(minutes=30)
     bot.delivered()
     assert shows_due_time(root(bot), due)
-    tick(bot, timedelta(minutes=19, seconds=50))
+    bot.pass_time(timedelta(minutes=19, seconds=50))
     assert events(bot, "update_due") == []
-    tick(bot, timedelta(seconds=10))
+    bot.pass_time(timedelta(seconds=10))
     assert len(events(bot, "update_due")) == 1
     # Escalated long after the last update: due at once, and reminded again for the new due time.
-    tick(bot, timedelta(minutes=5))
+    bot.pass_time(timedelta(minutes=5))
     bot.reply("sev 1 OUT-1")
     bot.bot.ticker.tick()
     bot.delivered()
@@ -166,8 +158,8 @@ def test_drills_are_reminded_and_cancel_stops_reminders(bot: Harness) -> None:
     response, _ = bot.click(ids.CONFIRM_CANCEL, {"incident": 2}, user="U0ALICE")
     assert response.status_code == 200 and get(bot, "OUT-2")["next_update_due_at"] is None
     bot.delivered()
-    tick(bot, timedelta(minutes=60))
-    tick(bot, timedelta(minutes=30))
+    bot.pass_time(timedelta(minutes=60))
+    bot.pass_time(timedelta(minutes=30))
     assert any("⏰ <@U0ALICE>: a status update on DRILL OUT-1 is due now" in p for p in thread(bot, "OUT-1"))
     assert any("is overdue" in p for p in thread(bot, "OUT-1"))
     assert not any("is due now" in p or "is overdue" in p for p in thread(bot, "OUT-2"))

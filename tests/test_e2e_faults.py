@@ -23,6 +23,7 @@ from incidentbot.store.tables import outbox as outbox_table
 from tests.fakeslack import FakeSlack
 from tests.support.databases import SqliteTemplates
 from tests.support.harness import Clock, Harness, make_settings
+from tests.support.slack_reading import shown, stored_posts
 
 FAST = {"slack_timeout": 1.0, "poll_interval": 0.05, "tick_interval": 0.2, "channel_interval": 0.0,
         "retry_base": 0.05, "retry_cap": 0.3}  # fmt: skip
@@ -59,20 +60,6 @@ def lite(lite_url: str, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[Harne
 # ----- helpers -------------------------------------------------------------------------------------------
 
 
-def shown(message: Any) -> str:
-    return json.dumps(getattr(message, "blocks", None) or []) + (getattr(message, "text", "") or "")
-
-
-def stored_posts(fake: FakeSlack) -> Counter[str]:
-    """How many times Slack stored each of the bot's posts (by the delivery id in its metadata)."""
-    seen: Counter[str] = Counter()
-    for call in fake.calls_to("chat.postMessage"):
-        if isinstance(call.response, dict) and call.response.get("ok"):
-            metadata = call.args.get("metadata") or {}
-            if isinstance(metadata, str):
-                metadata = json.loads(metadata)
-            seen[str((metadata.get("event_payload") or {}).get("delivery_id"))] += 1
-    return seen
 
 
 def assert_each_post_exactly_once(bot: Harness) -> None:

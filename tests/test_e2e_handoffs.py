@@ -57,14 +57,6 @@ def timeline_kinds(bot: Harness) -> list[str]:
     return [e["kind"] for e in incident(bot)["timeline"]]
 
 
-def later(bot: Harness, delta: timedelta) -> None:
-    """Move the clock on and do what fell due. Deliveries finish first: a post still in flight when the clock
-    jumps would look like one whose lease ran out, and be claimed again."""
-    bot.delivered()
-    bot.clock.advance(delta)
-    bot.bot.ticker.tick()
-    bot.delivered()
-
 
 def declare(bot: Harness) -> None:
     assert "OUT-1 declared" in bot.reply("declare --division payments --sev 2 Card auth down")
@@ -162,15 +154,15 @@ def test_unanswered_handoff_is_repinged_once_then_expires(bot: Harness) -> None:
     bot.delivered()
     assert len([m for m in bot.fake.dms("U0BOB") if ids.ACCEPT_HANDOFF in text_of(m)]) == 1
 
-    later(bot, timedelta(minutes=4, seconds=50))
+    bot.pass_time(timedelta(minutes=4, seconds=50))
     assert len([m for m in bot.fake.dms("U0BOB") if ids.ACCEPT_HANDOFF in text_of(m)]) == 1
 
-    later(bot, timedelta(seconds=10))
+    bot.pass_time(timedelta(seconds=10))
     requests = [m for m in bot.fake.dms("U0BOB") if ids.ACCEPT_HANDOFF in text_of(m)]
     assert len(requests) == 2 and requests[-1].text.startswith("Reminder: <@U0ALICE> asks you to be the commander")
     assert "handoff_repinged" in timeline_kinds(bot)
 
-    later(bot, timedelta(minutes=5))
+    bot.pass_time(timedelta(minutes=5))
     after = incident(bot)
     assert after["commander"] == "U0ALICE" and after["pending_handoffs"] == []
     assert any("No answer from <@U0BOB> on OUT-1: the commander role stays with <@U0ALICE>" in p
@@ -181,7 +173,7 @@ def test_unanswered_handoff_is_repinged_once_then_expires(bot: Harness) -> None:
     assert [k for k in kinds if k.startswith("handoff")] == ["handoff_requested", "handoff_repinged",
                                                              "handoff_expired"]
     # Nothing more: no second re-ping, no second expiry.
-    later(bot, timedelta(minutes=20))
+    bot.pass_time(timedelta(minutes=20))
     assert len([m for m in bot.fake.dms("U0BOB") if ids.ACCEPT_HANDOFF in text_of(m)]) == 2
     assert timeline_kinds(bot).count("handoff_expired") == 1
     assert "no pending handoff" in bot.reply("ack OUT-1", user="U0BOB")
@@ -201,7 +193,7 @@ def test_a_new_request_replaces_the_pending_one_and_restarts_its_timer(bot: Harn
     _, url_id = bot.click(ids.ACCEPT_HANDOFF, handoff_buttons(bot, "U0BOB")[ids.ACCEPT_HANDOFF], user="U0BOB")
     assert "Only the person a handoff is addressed to" in response_text(bot, url_id)
     # Bob's request would have expired now; Carol's still runs (requested 3 minutes ago).
-    later(bot, timedelta(minutes=3))
+    bot.pass_time(timedelta(minutes=3))
     assert [h["to"] for h in incident(bot)["pending_handoffs"]] == ["U0CAROL"]
     _, url_id = bot.click(ids.ACCEPT_HANDOFF, handoff_buttons(bot, "U0CAROL")[ids.ACCEPT_HANDOFF], user="U0CAROL")
     assert "You are now the commander of OUT-1" in response_text(bot, url_id)
@@ -219,6 +211,6 @@ def test_resolving_ends_a_pending_handoff_and_its_buttons(bot: Harness) -> None:
     bot.click(ids.CONFIRM_RESOLVE, {"incident": 1}, user="U0ALICE")
     _, url_id = bot.click(ids.ACCEPT_HANDOFF, handoff_buttons(bot, "U0BOB")[ids.ACCEPT_HANDOFF], user="U0BOB")
     assert "OUT-1 is resolved; there is no handoff to accept" in response_text(bot, url_id)
-    later(bot, timedelta(minutes=15))
+    bot.pass_time(timedelta(minutes=15))
     assert incident(bot)["commander"] == "U0ALICE" and incident(bot)["pending_handoffs"] == []
     assert len([m for m in bot.fake.dms("U0BOB") if ids.ACCEPT_HANDOFF in text_of(m)]) == 1

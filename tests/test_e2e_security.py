@@ -24,7 +24,7 @@ from incidentbot.web import app as web_app
 from incidentbot.web.app import signed_by_slack
 from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
-from tests.support.databases import PostgresTemplates, SqliteTemplates, require_postgres
+from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
 from tests.support.harness import API_TOKEN, Harness, start_harness
 from tests.support.process import ServeProcess
 
@@ -50,13 +50,8 @@ def database_url(sqlite_templates: SqliteTemplates, tmp_path: Path) -> Iterator[
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def both_databases(request: pytest.FixtureRequest, tmp_path: Path, pg_templates: PostgresTemplates,
                    sqlite_templates: SqliteTemplates) -> Iterator[str]:  # fmt: skip
-    if request.param == "sqlite":
-        with sqlite_templates.clone(tmp_path) as url:
-            yield url
-    else:
-        require_postgres()
-        with pg_templates.clone() as url:
-            yield url
+    with fresh_database(request.param, tmp_path=tmp_path, pg=pg_templates, sqlite=sqlite_templates) as url:
+        yield url
 
 
 @pytest.fixture

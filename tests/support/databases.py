@@ -89,3 +89,15 @@ class SqliteTemplates:
         target = target_dir / f"incidentbot-{uuid.uuid4().hex[:8]}.db"
         shutil.copyfile(self.template, target)
         yield f"sqlite:///{target}"
+
+
+@contextmanager
+def fresh_database(kind: str, *, tmp_path: Path, pg: PostgresTemplates, sqlite: SqliteTemplates) -> Iterator[str]:
+    """A migrated, empty database of `kind` ("sqlite" or "postgresql") for one test."""
+    if kind == "sqlite":
+        with sqlite.clone(tmp_path) as url:
+            yield url
+    else:
+        require_postgres()
+        with pg.clone() as url:
+            yield url

@@ -113,6 +113,14 @@ class Harness:
             rows = conn.execute(select(outbox_table).where(outbox_table.c.state == "failed")).mappings().all()
         return [dict(r) for r in rows]
 
+    def pass_time(self, delta: timedelta) -> None:
+        """Move the clock on and do what fell due. Deliveries finish first: a post still in flight when the
+        clock jumps would look like one whose lease ran out, and be claimed again."""
+        self.delivered()
+        self.clock.advance(delta)
+        self.bot.ticker.tick()
+        self.delivered()
+
     def wait(self, predicate: Callable[[], bool], *, timeout: float = 10.0, what: str = "condition") -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
