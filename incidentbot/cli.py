@@ -143,7 +143,8 @@ def _manifest(args: argparse.Namespace) -> int:
 
 def _postmortem(args: argparse.Namespace) -> int:
     from incidentbot.bootstrap import Options, build_bot
-    from incidentbot.service.postmortem import postmortem_markdown
+    from incidentbot.messages.postmortem import postmortem_markdown
+    from incidentbot.service import queries
     from incidentbot.web.app import parse_id
 
     settings = _settings(args)
@@ -154,13 +155,13 @@ def _postmortem(args: argparse.Namespace) -> int:
         return 2
     bot = build_bot(settings, Options(run_workers=False))
     try:
-        text = postmortem_markdown(bot.ctx, number)
+        view = queries.incident_by_number(bot.ctx, number)
     finally:
         bot.db.dispose()
-    if text is None:
+    if view is None:
         print(f"incidentbot: there is no incident {settings.bot.id_prefix}-{number}", file=sys.stderr)
         return 1
-    print(text)
+    print(postmortem_markdown(view.incident, view.timeline))
     return 0
 
 

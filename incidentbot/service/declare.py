@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from incidentbot.domain.model import Incident, Role
+from incidentbot.messages import announcement, handoff_request, handoff_requested_post, role_duties, runbook_post
+from incidentbot.messages.usage import USAGE
 from incidentbot.service.apply import commit_change, ensure_rollup
-from incidentbot.service.commands import USAGE, Declare
+from incidentbot.service.commands import Declare
 from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.service.posts import Posts
 from incidentbot.service.targets import channel_division
-from incidentbot.slack.render import announcement, handoff_request, handoff_requested_post, role_duties, runbook_post
 from incidentbot.store import dedupe
 
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from incidentbot.domain.model import Incident, Status
-from incidentbot.service.apply import commit_change
-from incidentbot.service.commands import Cancel, ChangeSeverity, Note, Resolve, SetFields, Update
-from incidentbot.service.context import Caller, Context
-from incidentbot.service.posts import Posts
-from incidentbot.service.targets import find_incident
-from incidentbot.slack.render import (
+from incidentbot.messages import (
     announcement,
     cancelled_post,
     company_resolved,
@@ -21,6 +16,11 @@ from incidentbot.slack.render import (
     severity_post,
     update_post,
 )
+from incidentbot.service.apply import commit_change
+from incidentbot.service.commands import Cancel, ChangeSeverity, Note, Resolve, SetFields, Update
+from incidentbot.service.context import Caller, Context
+from incidentbot.service.posts import Posts
+from incidentbot.service.targets import find_incident
 
 
 def post_update(cmd: Update, *, caller: Caller, ctx: Context) -> Incident:

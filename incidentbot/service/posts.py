@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from incidentbot.domain.model import Incident
+from incidentbot.messages import Message, channel_topic, root_message
 from incidentbot.service.context import Context
-from incidentbot.slack.render import Message, channel_topic, root_message
 from incidentbot.store import outbox
 from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.unit_of_work import UnitOfWork

@@ -8,10 +8,7 @@ from datetime import timedelta
 
 from incidentbot.domain.due import DueItem, DueKind, next_daily
 from incidentbot.domain.model import Incident, Role, Status
-from incidentbot.service.apply import commit_change
-from incidentbot.service.context import Context
-from incidentbot.service.posts import Posts
-from incidentbot.slack.render import (
+from incidentbot.messages import (
     daily_digest,
     handoff_expired_post,
     handoff_request,
@@ -23,6 +20,9 @@ from incidentbot.slack.render import (
     update_due_post,
     update_overdue_post,
 )
+from incidentbot.service.apply import commit_change
+from incidentbot.service.context import Context
+from incidentbot.service.posts import Posts
 from incidentbot.store import due_work
 from incidentbot.store.due_work import DueRow
 from incidentbot.store.unit_of_work import UnitOfWork

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from incidentbot.domain.model import Handoff, Incident, Role
-from incidentbot.service.apply import commit_change
-from incidentbot.service.commands import Ack, Decline, RequestHandoff
-from incidentbot.service.context import Caller, Context, Refused
-from incidentbot.service.posts import Posts
-from incidentbot.service.targets import find_incident
-from incidentbot.slack.render import (
+from incidentbot.messages import (
     handoff_accepted_post,
     handoff_declined_post,
     handoff_request,
@@ -17,6 +12,11 @@ from incidentbot.slack.render import (
     handoff_withdrawn,
     role_duties,
 )
+from incidentbot.service.apply import commit_change
+from incidentbot.service.commands import Ack, Decline, RequestHandoff
+from incidentbot.service.context import Caller, Context, Refused
+from incidentbot.service.posts import Posts
+from incidentbot.service.targets import find_incident
 from incidentbot.store.unit_of_work import UnitOfWork
 
 

@@ -17,10 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from incidentbot.domain.timeline import BOT, Kind, TimelineEvent
+from incidentbot.messages import delivery_failed_post
 from incidentbot.slack.directory import ChannelDirectory
 from incidentbot.slack.failures import BACKOFF_BASE, BACKOFF_CAP, Action, Verdict, classify, passing, retry_after
 from incidentbot.slack.pacing import ChannelPacer, MethodCooldown
-from incidentbot.slack.render import delivery_failed_post
 from incidentbot.store import holds, outbox
 from incidentbot.store.database import Database
 from incidentbot.store.incidents import IncidentRepository

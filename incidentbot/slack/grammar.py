@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from incidentbot.domain.model import Role
+from incidentbot.messages.usage import USAGE
 from incidentbot.service.commands import (
-    USAGE,
     Ack,
     AddAction,
     Cancel,

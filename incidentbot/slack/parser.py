@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from incidentbot.service.commands import USAGE, Command, Help
+from incidentbot.messages.usage import USAGE
+from incidentbot.service.commands import Command, Help
 from incidentbot.slack.arguments import Arguments
 from incidentbot.slack.flags import asks_for_help
 from incidentbot.slack.grammar import HANDLERS

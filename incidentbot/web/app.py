@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from incidentbot.messages.serialize import incident_json, timeline_json
 from incidentbot.service import queries
 from incidentbot.service.context import Context
 from incidentbot.web import pages
-from incidentbot.web.serialize import incident_json, timeline_json
 
 log = logging.getLogger("incidentbot.web")
 

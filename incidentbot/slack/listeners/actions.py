@@ -11,12 +11,11 @@ from slack_bolt import Ack, App, Respond
 
 from incidentbot.domain.errors import InvalidTransition, NothingToDo
 from incidentbot.domain.model import Role
+from incidentbot.messages import done, ids
 from incidentbot.service import commands as c
 from incidentbot.service import lifecycle, roles
 from incidentbot.service.context import Caller, Context, Refused, Reply
-from incidentbot.slack import ids
 from incidentbot.slack.listeners.guard import answer
-from incidentbot.slack.render import done
 
 log = logging.getLogger("incidentbot.slack")
 

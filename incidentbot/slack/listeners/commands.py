@@ -9,15 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from incidentbot.domain.model import Status
-from incidentbot.service import commands as c
-from incidentbot.service import declare as declaring
-from incidentbot.service import lifecycle, queries, roles
-from incidentbot.service.context import Caller, Context, Reply
-from incidentbot.service.postmortem import postmortem_markdown
-from incidentbot.service.targets import channel_division
-from incidentbot.slack.listeners.guard import answer
-from incidentbot.slack.parser import ParseError, parse
-from incidentbot.slack.render import (
+from incidentbot.messages import (
     confirm_cancel,
     confirm_resolve,
     declare_modal,
@@ -29,7 +21,16 @@ from incidentbot.slack.render import (
     postmortem_draft,
     timeline_message,
 )
-from incidentbot.slack.render.message import compose, context
+from incidentbot.messages.message import compose, context
+from incidentbot.messages.postmortem import postmortem_markdown
+from incidentbot.messages.usage import USAGE
+from incidentbot.service import commands as c
+from incidentbot.service import declare as declaring
+from incidentbot.service import lifecycle, queries, roles
+from incidentbot.service.context import Caller, Context, Reply
+from incidentbot.service.targets import channel_division
+from incidentbot.slack.listeners.guard import answer
+from incidentbot.slack.parser import ParseError, parse
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -111,8 +112,7 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             return _reply(timeline_message(view.incident, view.timeline))
         case c.Postmortem(ref=ref):
             view = queries.incident_for(ctx, caller, ref)
-            assert view.incident.number is not None
-            draft = postmortem_markdown(ctx, view.incident.number) or ""
+            draft = postmortem_markdown(view.incident, view.timeline)
             return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
         case c.AddAction() | c.ListActions() | c.DoneAction():
             return _reply(error_message(
@@ -125,7 +125,7 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
     if not trigger_id:
         return _reply(error_message("Slack sent no trigger to open the form with; use the flags instead.",
-                                    c.USAGE["declare"]))
+                                    USAGE["declare"]))
     with ctx.read_uow() as uow:
         default_division = channel_division(uow, ctx, caller)
     view = declare_modal(divisions=[d.name for d in ctx.config.divisions], default_division=default_division,
@@ -135,7 +135,7 @@ def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str
     except Exception:
         log.warning("could not open the declare form", exc_info=True)
         return _reply(error_message("Slack did not open the form. Declare with flags instead:",
-                                    c.USAGE["declare"]))
+                                    USAGE["declare"]))
     return Reply(text="")
 
 

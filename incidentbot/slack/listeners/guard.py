@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Callable
 
 from incidentbot.domain.errors import DomainError
+from incidentbot.messages import candidates, error_message
 from incidentbot.service.context import Refused, Reply
-from incidentbot.slack.render import candidates, error_message
 
 log = logging.getLogger("incidentbot.slack")
 

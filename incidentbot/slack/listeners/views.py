@@ -8,14 +8,13 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from incidentbot.domain.errors import DomainError
+from incidentbot.messages import declared_view, ids
+from incidentbot.messages.text import escape
 from incidentbot.service import commands as c
 from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.service.declare import declare
-from incidentbot.slack import ids
 from incidentbot.slack.mentions import user_id
 from incidentbot.slack.parser import DIVISION_LIMIT, SUMMARY_LIMIT
-from incidentbot.slack.render import declared_view
-from incidentbot.slack.text import escape
 
 log = logging.getLogger("incidentbot.slack")
 

@@ -1,0 +1,132 @@
+"""Posts for the company-wide outage channel: announcements, updates, roll-ups and the daily digest.
+
+Drills never reach the company channel; the list renderers leave them out even if handed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+
+from incidentbot.domain.model import Incident, Status
+from incidentbot.messages import text as t
+from incidentbot.messages import words as w
+from incidentbot.messages.incident import facts, next_update_context
+from incidentbot.messages.message import (
+    Block,
+    Message,
+    compose,
+    context,
+    fields,
+    header,
+    lines,
+    say,
+    section,
+)
+
+
+def announcement(incident: Incident, *, public_url: str, now: datetime) -> Message:
+    lead = f"New {w.sev(incident.severity)} outage in {incident.division}"
+    return compose(
+        f"{lead}: {w.tag(incident)} {incident.summary}",
+        [
+            header(w.title(incident)),
+            section(f"*{lead}*\n{incident.summary}"),
+            *fields(facts(incident, now)),
+            context(w.page_link(incident, public_url)),
+        ],
+    )
+
+
+def company_update(incident: Incident, *, text: str, actor: str) -> Message:
+    detail = f" ({w.sev(incident.severity)}, {incident.division}, {incident.status})"
+    heading = w.update_heading(incident, actor=actor, status_changed_from=None, detail=detail)
+    return compose(f"{w.tag(incident)} update: {text}", [section(f"{heading}\n{text}"), next_update_context(incident)])
+
+
+def company_resolved(incident: Incident) -> Message:
+    """Resolution, or cancellation, said where the declaration was announced."""
+    about = f"{w.emoji(incident)} {w.tag(incident)} ({w.sev(incident.severity)}, {incident.division})"
+    if incident.status is Status.CANCELLED:
+        return say(f"{about} was cancelled: declared in error.")
+    return say(f"{about} resolved after {w.lasted(incident)}: {w.resolution(incident)}")
+
+
+def company_severity(incident: Incident, *, old: int) -> Message:
+    verb, change = w.severity_verb(incident, old), w.severity_range(incident, old)
+    sentence = (
+        f"{w.severity_arrow(incident, old)} {w.tag(incident)} ({incident.division}) was {verb} {change}: "
+        f"{w.short_summary(incident)}"
+    )
+    return say(sentence, next_update_context(incident))
+
+
+def rollup(incidents: list[Incident], *, now: datetime, public_url: str) -> Message:
+    shown = _company_visible(incidents, open_only=True)
+    count = f"Open outages: {len(shown)}"
+    if not shown:
+        return compose(w.NO_OPEN, [section(w.NO_OPEN)])
+    return compose(
+        f"{count} ({', '.join(i.label for i in shown)})",
+        [header(count), *(section(_rollup_entry(i, now, public_url)) for i in shown)],
+    )
+
+
+def daily_digest(
+    declared: list[Incident], resolved: list[Incident], still_open: list[Incident], *, now: datetime, tz: tzinfo
+) -> Message:
+    declared, resolved = _company_visible(declared), _company_visible(resolved)
+    still_open = _company_visible(still_open, open_only=True)
+    counts = f"{len(declared)} declared, {len(resolved)} resolved, {len(still_open)} still open"
+    return compose(
+        f"Outage digest: {counts}",
+        [
+            header(f"Outage digest · {now.astimezone(tz):%a %d %b %Y}"),
+            *_group("Declared in the last day", [_declared_row(i, tz) for i in declared]),
+            *_group("Resolved in the last day", [_resolved_row(i) for i in resolved]),
+            *_group("Still open", [_open_row(i, now) for i in still_open]),
+        ],
+    )
+
+
+def _company_visible(incidents: Iterable[Incident], *, open_only: bool = False) -> list[Incident]:
+    chosen = [i for i in incidents if not i.drill and (i.is_open or not open_only)]
+    return sorted(chosen, key=lambda i: (i.severity, i.number or 0))
+
+
+def _rollup_entry(incident: Incident, now: datetime, public_url: str) -> str:
+    head = (
+        f"{w.emoji(incident)} *{w.page_link(incident, public_url, incident.label)}* · {w.sev(incident.severity)}"
+        f" · {incident.division} · {incident.status} · commander {t.user(incident.commander)}"
+    )
+    return f"{head}\n{w.short_summary(incident)}\n{_last_heard(incident, now)}"
+
+
+def _last_heard(incident: Incident, now: datetime) -> str:
+    due = f"Next update due: {w.next_update_with_warning(incident, now)}"
+    if incident.last_update_at is None or not incident.last_update_text:
+        return f"No update yet (declared {w.ago(incident.declared_at, now)}). {due}"
+    text = t.trim(t.one_line(incident.last_update_text), 300)
+    return f"Last update {w.ago(incident.last_update_at, now)}: {text}\n{due}"
+
+
+def _group(title: str, rows: list[str]) -> list[Block]:
+    return lines([f"*{title} ({len(rows)})*", *(rows or ["None."])])
+
+
+def _declared_row(incident: Incident, tz: tzinfo) -> str:
+    when = incident.declared_at.astimezone(tz)
+    return (
+        f"{w.summary_line(incident)} · {incident.division}, declared {when:%a %H:%M} by {t.user(incident.declared_by)}"
+    )
+
+
+def _resolved_row(incident: Incident) -> str:
+    return f"{w.summary_line(incident)} · {incident.division}, resolved after {w.lasted(incident)}"
+
+
+def _open_row(incident: Incident, now: datetime) -> str:
+    return (
+        f"{w.summary_line(incident)} · {incident.division}, open for {w.duration(now - incident.declared_at)}, "
+        f"commander {t.user(incident.commander)}"
+    )

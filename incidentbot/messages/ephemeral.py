@@ -1,0 +1,194 @@
+"""Replies only the person who typed the command sees: help, errors, lists, status, confirmations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from incidentbot.domain.model import Incident
+from incidentbot.domain.timeline import TimelineEvent
+from incidentbot.messages import ids
+from incidentbot.messages import text as t
+from incidentbot.messages import words as w
+from incidentbot.messages.incident import root_message
+from incidentbot.messages.message import (
+    Block,
+    Message,
+    actions,
+    button,
+    button_value,
+    compose,
+    context,
+    lines,
+    say,
+    section,
+)
+from incidentbot.messages.usage import USAGE
+
+POSTMORTEM_CHUNK = 2800
+
+DESCRIPTIONS: dict[str, str] = {
+    "help": "Show this help, or the help for one command.",
+    "declare": "Declare an outage (with no text, opens a form).",
+    "update": "Post a status update; resets the update clock.",
+    "commander": "Hand the commander role to someone (they must accept).",
+    "communicator": "Hand the communicator role to someone (they must accept).",
+    "ack": "Accept a role handed to you.",
+    "decline": "Decline a role handed to you.",
+    "note": "Add a note to the timeline.",
+    "sev": "Change the severity (SEV1 makes it company-wide).",
+    "resolve": "Resolve, after a confirmation.",
+    "cancel": "Cancel an outage declared by mistake, after a confirmation.",
+    "list": "List the open outages.",
+    "status": "Show an outage's current state.",
+    "timeline": "Show an outage's timeline.",
+    "set": "Record book-keeping fields.",
+    "postmortem": "Generate or regenerate the postmortem draft.",
+    "action": "Add a follow-up action item.",
+    "actions": "List action items.",
+    "done": "Close an action item.",
+}
+KEEP_OPEN = "Keep open"
+TIMELINE_ROOM = t.MAX_BLOCKS - 2  # the header line and the "earlier events" note
+
+
+def help_message(topic: str | None) -> Message:
+    if topic in USAGE:
+        return say(_usage_row(topic))
+    rows = [_usage_row(name) for name in USAGE]
+    intro = f"No command `{topic}`. " if topic else ""
+    return compose(f"{intro}/outage commands", [section(f"{intro}*/outage commands*"), *lines(rows)])
+
+
+def error_message(message: str, usage: str | None) -> Message:
+    blocks = [section(f"⚠️ {message}")]
+    if usage:
+        blocks.append(context(f"Usage: {_code(usage)}"))
+    return compose(message, blocks)
+
+
+def postmortem_draft(incident: Incident, markdown: str, *, public_url: str) -> Message:
+    """The draft in code blocks of at most a section's length each, cut between lines."""
+    chunks: list[str] = []
+    current = ""
+    for line in markdown.splitlines():
+        if len(current) + len(line) + 1 > POSTMORTEM_CHUNK and current:
+            chunks.append(current)
+            current = ""
+        current += line[:POSTMORTEM_CHUNK] + "\n"
+    if current:
+        chunks.append(current)
+    blocks: list[Block] = [section(f"*Postmortem draft for {incident.label}*")]
+    blocks += [section(f"```{chunk}```") for chunk in chunks]
+    blocks.append(context(f"Whole, as Markdown: `incidentbot postmortem {incident.label}` · "
+                          f"<{public_url}/incidents/{incident.label}|incident page>"))
+    return compose(f"Postmortem draft for {incident.label}", blocks)
+
+
+def done(text: str) -> Message:
+    return say(f"✅ {text}")
+
+
+def incident_list(incidents: list[Incident], *, now: datetime) -> Message:
+    if not incidents:
+        return say(w.NO_OPEN)
+    count = w.plural(len(incidents), "open outage")
+    return compose(count, [section(f"*{count}*"), *(section(_list_entry(i, now)) for i in incidents)])
+
+
+def incident_status(incident: Incident, *, now: datetime, public_url: str, undelivered: int = 0) -> Message:
+    root = root_message(incident, public_url=public_url, now=now)
+    if not undelivered:
+        return root
+    waiting = f"⏳ {w.plural(undelivered, 'Slack post')} for {incident.label} not delivered yet; retrying."
+    return compose(root.text, [*root.blocks, context(waiting)])
+
+
+def timeline_message(incident: Incident, events: list[TimelineEvent], *, public_url: str | None = None) -> Message:
+    heading = f"Timeline of {w.tag(incident)} ({w.plural(len(events), 'event')}, times UTC)"
+    shown = events[-TIMELINE_ROOM:]
+    blocks: list[Block] = [section(f"*{heading}*")]
+    earlier = len(events) - len(shown)
+    if earlier:
+        page = f": {w.page_link(incident, public_url, 'full timeline')}" if public_url else ""
+        blocks.append(context(f"{w.plural(earlier, 'earlier event')} not shown{page}"))
+    previous: datetime | None = None
+    for event in shown:
+        blocks.append(section(_event_row(event, previous)))
+        previous = event.at
+    return compose(heading, blocks)
+
+
+def confirm_resolve(incident: Incident, *, summary: str | None) -> Message:
+    value: dict[str, object] = {"incident": incident.number}
+    if summary:
+        # What the button carries is what gets saved, and exactly what the question shows.
+        summary = _fit_value(value, "summary", t.inert(summary))
+        value["summary"] = summary
+    resolution = f"\n*Resolution:* {summary}" if summary else "\nNo resolution summary given."
+    return _confirm(
+        f"Resolve {_about(incident)}?{resolution}", action_id=ids.CONFIRM_RESOLVE, value=value, style="primary"
+    )
+
+
+def confirm_cancel(incident: Incident) -> Message:
+    question = f"Cancel {_about(incident)}? Only for an outage declared by mistake; it stops all reminders."
+    return _confirm(question, action_id=ids.CONFIRM_CANCEL, value={"incident": incident.number}, style="danger")
+
+
+def candidates(incidents: list[Incident], *, reason: str) -> Message:
+    blocks = [section(f"⚠️ {reason}")]
+    if incidents:
+        blocks += lines(w.summary_line(i) for i in incidents)
+        blocks.append(context(f"Name one in your command, e.g. `/outage status {incidents[0].label}`."))
+    else:
+        blocks.append(context(w.NO_OPEN))
+    return compose(reason, blocks)
+
+
+def _usage_row(name: str) -> str:
+    return f"{_code(USAGE[name])}\n{DESCRIPTIONS.get(name, '')}".rstrip()
+
+
+def _code(usage: str) -> str:
+    # Usage lines contain placeholders such as `<summary>`, which Slack would read as links.
+    return f"`{t.escape(usage)}`"
+
+
+def _about(incident: Incident) -> str:
+    return f"*{w.tag(incident)}* ({w.sev(incident.severity)}, {incident.division}: {w.short_summary(incident)})"
+
+
+def _list_entry(incident: Incident, now: datetime) -> str:
+    return (
+        f"{w.summary_line(incident)}\n{incident.division} · commander {t.user(incident.commander)} · "
+        f"declared {w.ago(incident.declared_at, now)} · next update due {w.next_update_with_warning(incident, now)}"
+    )
+
+
+def _event_row(event: TimelineEvent, previous: datetime | None) -> str:
+    """`10:02` (with the date when the day changes), who, what kind, what was said."""
+    at = _utc(event.at)
+    same_day = previous is not None and _utc(previous).date() == at.date()
+    when = at.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+    return f"`{when}` {t.actor(event.actor)} *{event.kind}* {event.text}"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo is not None else moment
+
+
+def _confirm(
+    question: str, *, action_id: str, value: dict[str, object], style: Literal["primary", "danger"]
+) -> Message:
+    confirm = button("Confirm", action_id=action_id, value=value, style=style)
+    keep = button(KEEP_OPEN, action_id=ids.ABORT_CONFIRM, value={"incident": value["incident"]})
+    return compose(question, [section(question), actions(confirm, keep)])
+
+
+def _fit_value(value: dict[str, object], key: str, text: str) -> str:
+    """`text` trimmed so that `value` with it still fits in a button's value."""
+    limit = len(text)
+    while len(button_value({**value, key: t.trim(text, limit)})) > t.BUTTON_VALUE:
+        limit -= max(1, limit // 10)
+    return t.trim(text, limit)

@@ -1,0 +1,22 @@
+"""The benchmark scripts the README tells people to run still run (tiny sizes; the figures are not checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("script", "args", "says"), [
+    ("command_latency.py", ["--incidents", "5"], "declare ack: p50"),
+    ("outbox_throughput.py", ["--rows", "40", "--keys", "4"], "order kept per incident: True"),
+])  # fmt: skip
+def test_benchmark_runs(script: str, args: list[str], says: str) -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert says in result.stdout
