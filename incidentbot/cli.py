@@ -143,9 +143,9 @@ def _manifest(args: argparse.Namespace) -> int:
 
 def _postmortem(args: argparse.Namespace) -> int:
     from incidentbot.bootstrap import Options, build_bot
+    from incidentbot.domain.incident_id import parse_id
     from incidentbot.messages.postmortem import postmortem_markdown
     from incidentbot.service import queries
-    from incidentbot.web.app import parse_id
 
     settings = _settings(args)
     number = parse_id(args.id, settings.bot.id_prefix)

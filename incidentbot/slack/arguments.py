@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
+from incidentbot.domain.incident_id import id_digits
 from incidentbot.slack.flags import NO_FLAGS, Scan, scan
 from incidentbot.slack.tokens import Fail, Token, code, typed_len
 from incidentbot.slack.values import positive
@@ -17,7 +17,6 @@ class Arguments:
         self.tokens = tokens
         self.prefix = prefix
         self.name = f"`/outage {command}`"
-        self._id = re.compile(rf"(?:{re.escape(prefix)}-)?([0-9]+)", re.IGNORECASE)
 
     def scan(self, spec: Mapping[str, bool]) -> Scan:
         return scan(self.tokens, spec, self.name)
@@ -35,13 +34,13 @@ class Arguments:
         return " ".join(self.source[start:end] for start, end in spans).strip()
 
     def looks_like_id(self, word: Token) -> bool:
-        return self._id.fullmatch(word.text) is not None
+        return id_digits(word.text, self.prefix) is not None
 
     def incident_id(self, word: Token) -> int:
-        match = self._id.fullmatch(word.text)
-        if match is None:
+        digits = id_digits(word.text, self.prefix)
+        if digits is None:
             raise Fail(f"{code(word.text)} is not an incident ID: write `{self.prefix}-12` or `12`.")
-        return positive(match.group(1), f"{code(word.text)} is not a valid incident ID")
+        return positive(digits, f"{code(word.text)} is not a valid incident ID")
 
     def leading_id(self, words: list[Token]) -> tuple[int | None, list[Token]]:
         """The incident ID when the first word is one (not after `--`), and the remaining words."""
