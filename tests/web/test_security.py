@@ -20,8 +20,8 @@ from incidentbot.config import Env
 from incidentbot.messages import ids
 from incidentbot.messages import text as t
 from incidentbot.store.tables import incidents, outbox, processed_requests, timeline_events
-from incidentbot.web import app as web_app
-from incidentbot.web.app import signed_by_slack
+from incidentbot.web import auth as web_auth
+from incidentbot.web.slack_events import signed_by_slack
 from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
@@ -308,13 +308,13 @@ def test_commander_communicator_declarer_and_admins_may_manage(admin_bot: Harnes
 
 def test_api_tokens_are_compared_in_constant_time(bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     compared: list[tuple[bytes, bytes]] = []
-    real = web_app.hmac.compare_digest
+    real = web_auth.hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         compared.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(web_app.hmac, "compare_digest", spy)
+    monkeypatch.setattr(web_auth.hmac, "compare_digest", spy)
     assert bot.api("/api/incidents", token="wrong").status_code == 401
     assert bot.api("/api/incidents", token=API_TOKEN[:-1]).status_code == 401
     assert bot.api("/api/incidents", token=API_TOKEN + "x").status_code == 401
