@@ -5,6 +5,7 @@ Nothing is created at import time; tests build a bot with their own clock, datab
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -13,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_sdk import WebClient
 from starlette.applications import Starlette
 
-from incidentbot.config import Settings
+from incidentbot.config import Env, Settings
 from incidentbot.scheduler.ticker import Ticker
 from incidentbot.service.context import Context
 from incidentbot.slack.app import build_app
@@ -68,62 +70,88 @@ class Bot:
     options: Options
 
     def start_workers(self) -> None:
-        self.deliverer.start()
-        self.ticker.start()
-        self.deliverer.wake()
+        start_workers(self.deliverer, self.ticker)
 
     def stop_workers(self) -> None:
-        self.ticker.stop()
-        self.deliverer.stop()
+        stop_workers(self.deliverer, self.ticker)
 
     def close(self) -> None:
         self.stop_workers()
         self.db.dispose()
 
 
+def start_workers(deliverer: Deliverer, ticker: Ticker) -> None:
+    deliverer.start()
+    ticker.start()
+    deliverer.wake()
+
+
+def stop_workers(deliverer: Deliverer, ticker: Ticker) -> None:
+    ticker.stop()
+    deliverer.stop()
+
+
 def build_bot(settings: Settings, options: Options | None = None) -> Bot:
+    """Built bottom up, so each part is handed the parts it uses: the database, the Slack client and the outbox
+    deliverer first, then the context whose commits wake the deliverer, then what serves people."""
     options = options or Options()
     env = settings.env
     if options.migrate:
         database.upgrade(env.database_url)
     db = database.connect(env.database_url)
-    token = env.slack_bot_token.get_secret_value() if env.slack_bot_token else ""
-    client = WebClient(token=token, base_url=env.slack_api_url, timeout=int(max(1, options.slack_timeout)),
-                       retry_handlers=[])
-    deliverer_ref: list[Deliverer] = []
+    client = _slack_client(env, options)
+    deliverer = _deliverer(db, client, options, prefix=settings.bot.id_prefix)
+    ctx = _context(settings, options, db, on_commit=deliverer.wake)
+    ticker = Ticker(ctx=ctx, owner=options.owner, interval=options.tick_interval)
+    bolt = _bolt(ctx, env)
+    web = _web(ctx, bolt, env, workers=(deliverer, ticker) if options.run_workers else None)
+    return Bot(settings=settings, db=db, ctx=ctx, client=client, bolt=bolt, deliverer=deliverer, ticker=ticker,
+               web=web, options=options)  # fmt: skip
 
-    def wake_deliverer() -> None:
-        if deliverer_ref:
-            deliverer_ref[0].wake()
 
-    prefix = settings.bot.id_prefix
-    ctx = Context(
-        config=settings.bot,
-        clock=options.clock,
-        new_uow=lambda: UnitOfWork(db, id_prefix=prefix, on_commit=wake_deliverer),
-        read_uow=lambda: UnitOfWork(db, id_prefix=prefix, readonly=True),
-    )
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value else ""
+
+
+def _slack_client(env: Env, options: Options) -> WebClient:
+    """The client the outbox deliverer posts with (listeners get their own, quicker one: see `_bolt`)."""
+    return WebClient(token=_secret(env.slack_bot_token), base_url=env.slack_api_url,
+                     timeout=int(max(1, options.slack_timeout)), retry_handlers=[])  # fmt: skip
+
+
+def _deliverer(db: Database, client: WebClient, options: Options, *, prefix: str) -> Deliverer:
     deliverer = Deliverer(
         db=db, client=client, clock=options.clock, owner=options.owner, poll_interval=options.poll_interval,
         pacer=ChannelPacer(interval=options.channel_interval, burst=options.channel_burst),
         backoff_base=options.retry_base, backoff_cap=options.retry_cap,
         lease=timedelta(seconds=options.outbox_lease), id_prefix=prefix,
     )  # fmt: skip
-    deliverer_ref.append(deliverer)
-    ticker = Ticker(ctx=ctx, owner=options.owner, interval=options.tick_interval)
-    secret = env.slack_signing_secret.get_secret_value() if env.slack_signing_secret else ""
+    return deliverer
+
+
+def _context(settings: Settings, options: Options, db: Database, *, on_commit: Callable[[], None]) -> Context:
+    prefix = settings.bot.id_prefix
+    return Context(
+        config=settings.bot,
+        clock=options.clock,
+        new_uow=lambda: UnitOfWork(db, id_prefix=prefix, on_commit=on_commit),
+        read_uow=lambda: UnitOfWork(db, id_prefix=prefix, readonly=True),
+    )
+
+
+def _bolt(ctx: Context, env: Env) -> App:
     # Listeners call Slack before they acknowledge (views.open for the declare form): give up well inside
     # Slack's 3 s so the person still gets an answer (the form falls back to "use the flags").
     bolt_client = WebClient(base_url=env.slack_api_url, timeout=LISTENER_SLACK_TIMEOUT, retry_handlers=[])
-    bolt = build_app(ctx=ctx, client=bolt_client, token=token, signing_secret=secret)
+    return build_app(ctx=ctx, client=bolt_client, token=_secret(env.slack_bot_token),
+                     signing_secret=_secret(env.slack_signing_secret))  # fmt: skip
+
+
+def _web(ctx: Context, bolt: App, env: Env, *, workers: tuple[Deliverer, Ticker] | None) -> Starlette:
+    """The HTTP app; with `workers`, starting the server starts them and stopping it stops them."""
     api_token = env.incidentbot_api_token.get_secret_value() if env.incidentbot_api_token else None
-    bot_ref: list[Bot] = []
-    web = build_web_app(
-        ctx=ctx, bolt=bolt, api_token=api_token, signing_secret=secret,
-        on_startup=(lambda: bot_ref[0].start_workers()) if options.run_workers else None,
-        on_shutdown=(lambda: bot_ref[0].stop_workers()) if options.run_workers else None,
+    return build_web_app(
+        ctx=ctx, bolt=bolt, api_token=api_token, signing_secret=_secret(env.slack_signing_secret),
+        on_startup=functools.partial(start_workers, *workers) if workers else None,
+        on_shutdown=functools.partial(stop_workers, *workers) if workers else None,
     )  # fmt: skip
-    bot = Bot(settings=settings, db=db, ctx=ctx, client=client, bolt=bolt, deliverer=deliverer, ticker=ticker,
-              web=web, options=options)
-    bot_ref.append(bot)
-    return bot
