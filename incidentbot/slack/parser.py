@@ -16,6 +16,9 @@ Grammar notes (PRODUCT.md, "Slash command `/outage`", is the contract):
 - For `update`, `note`, `resolve` and `action`, a first word that is a number is taken as the incident
   ID: `/outage note 5 servers restarted` is a note "servers restarted" on OUT-5. To start the text with
   a number, write `--` first: `/outage note -- 5 servers restarted`.
+- A word in the ID position that is meant as an ID but mistyped (`OUT-abc`, `OUT-12x`, `OUT-`, `OUT12`, `#12`)
+  is an error that names it, never text posted to whichever outage the channel has. Prose is left alone:
+  `5xx errors down`, `out-of-date certs`, `OUT-12: better` are text.
 - Text keeps what Slack sent, byte for byte (`&amp;`, `&lt;`, `&gt;` stay escaped; newlines and spacing
   stay), minus the flags and the ID; where a flag sat between two words the sides are joined by a space.
   Length limits count characters as the person typed them (`&amp;` counts as one).
