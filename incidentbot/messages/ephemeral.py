@@ -23,7 +23,7 @@ from incidentbot.messages.message import (
     say,
     section,
 )
-from incidentbot.messages.usage import USAGE
+from incidentbot.messages.usage import USAGE, with_id
 
 POSTMORTEM_CHUNK = 2800
 
@@ -136,11 +136,13 @@ def confirm_cancel(incident: Incident) -> Message:
     return _confirm(question, action_id=ids.CONFIRM_CANCEL, value={"incident": incident.number}, style="danger")
 
 
-def candidates(incidents: list[Incident], *, reason: str) -> Message:
+def candidates(incidents: list[Incident], *, reason: str, command: str | None = None) -> Message:
+    """Which outages a command could mean; the hint repeats the `command` that was typed, with an ID."""
     blocks = [section(f"⚠️ {reason}")]
     if incidents:
         blocks += lines(w.summary_line(i) for i in incidents)
-        blocks.append(context(f"Name one in your command, e.g. `/outage status {incidents[0].label}`."))
+        example = t.escape(with_id(command, incidents[0].label))
+        blocks.append(context(f"Name one in your command, e.g. `{example}`."))
     else:
         blocks.append(context(w.NO_OPEN))
     return compose(reason, blocks)

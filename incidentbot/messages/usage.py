@@ -27,3 +27,13 @@ USAGE: dict[str, str] = {
     "actions": "/outage actions [--open]",
     "done": "/outage done <action-id>",
 }
+
+
+def with_id(command: str | None, label: str) -> str:
+    """`command` as typed with the incident `label` in its ID position, e.g. `/outage update OUT-2 …`.
+
+    For the hint that asks which outage was meant; a command that takes no ID gives the `status` example.
+    """
+    name = command if command in USAGE and "[ID]" in USAGE[command] else "status"
+    more = USAGE[name] != f"/outage {name} [ID]"
+    return f"/outage {name} {label}" + (" …" if more else "")

@@ -46,6 +46,7 @@ __all__ = [
     "TEXT_LIMIT",
     "ParseError",
     "parse",
+    "typed_command",
 ]
 
 GENERAL_USAGE = "/outage <command> [arguments], where <command> is one of: " + ", ".join(USAGE)
@@ -78,3 +79,10 @@ def parse(text: str, *, id_prefix: str = "OUT") -> Command | ParseError:
         return handler(Arguments(command, text, rest, id_prefix))
     except Fail as fail:
         return ParseError(fail.message, USAGE[command])
+
+
+def typed_command(text: str | None) -> str | None:
+    """The sub-command `text` starts with (lower case), or None when it names none."""
+    tokens = tokenize(text or "")
+    command = tokens[0].text.lower() if tokens else None
+    return command if command in HANDLERS else None

@@ -30,7 +30,7 @@ from incidentbot.service import lifecycle, queries, roles
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
-from incidentbot.slack.parser import ParseError, parse
+from incidentbot.slack.parser import ParseError, parse, typed_command
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -47,7 +47,7 @@ def register(app: App, *, ctx: Context) -> None:
         if isinstance(parsed, c.OpenDeclareModal):
             reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
         else:
-            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx))
+            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx), command=typed_command(command.get("text")))
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
