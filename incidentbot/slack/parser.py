@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from incidentbot.messages.usage import USAGE
+from incidentbot.messages.usage import AVAILABLE, USAGE
 from incidentbot.service.commands import Command, Help
 from incidentbot.slack.arguments import Arguments
 from incidentbot.slack.flags import asks_for_help
@@ -49,7 +49,7 @@ __all__ = [
     "typed_command",
 ]
 
-GENERAL_USAGE = "/outage <command> [arguments], where <command> is one of: " + ", ".join(USAGE)
+GENERAL_USAGE = "/outage <command> [arguments], where <command> is one of: " + ", ".join(AVAILABLE)
 
 
 @dataclass(frozen=True, slots=True)
