@@ -23,41 +23,28 @@ from incidentbot.messages.message import (
     say,
     section,
 )
-from incidentbot.messages.usage import USAGE
+from incidentbot.messages.usage import AVAILABLE, COMING, DESCRIPTIONS, NOT_YET, USAGE, with_id
 
 POSTMORTEM_CHUNK = 2800
 
-DESCRIPTIONS: dict[str, str] = {
-    "help": "Show this help, or the help for one command.",
-    "declare": "Declare an outage (with no text, opens a form).",
-    "update": "Post a status update; resets the update clock.",
-    "commander": "Hand the commander role to someone (they must accept).",
-    "communicator": "Hand the communicator role to someone (they must accept).",
-    "ack": "Accept a role handed to you.",
-    "decline": "Decline a role handed to you.",
-    "note": "Add a note to the timeline.",
-    "sev": "Change the severity (SEV1 makes it company-wide).",
-    "resolve": "Resolve, after a confirmation.",
-    "cancel": "Cancel an outage declared by mistake, after a confirmation.",
-    "list": "List the open outages.",
-    "status": "Show an outage's current state.",
-    "timeline": "Show an outage's timeline.",
-    "set": "Record book-keeping fields.",
-    "postmortem": "Generate or regenerate the postmortem draft.",
-    "action": "Add a follow-up action item.",
-    "actions": "List action items.",
-    "done": "Close an action item.",
-}
 KEEP_OPEN = "Keep open"
 TIMELINE_ROOM = t.MAX_BLOCKS - 2  # the header line and the "earlier events" note
 
 
 def help_message(topic: str | None) -> Message:
+    if topic in COMING:
+        return compose(_usage_row(topic), [section(_usage_row(topic)), context(NOT_YET)])
     if topic in USAGE:
         return say(_usage_row(topic))
-    rows = [_usage_row(name) for name in USAGE]
     intro = f"No command `{topic}`. " if topic else ""
-    return compose(f"{intro}/outage commands", [section(f"{intro}*/outage commands*"), *lines(rows)])
+    coming = ", ".join(f"`/outage {name}`" for name in COMING)
+    return compose(f"{intro}/outage commands", [
+        section(f"{intro}*/outage commands*"),
+        *lines(_usage_row(name) for name in AVAILABLE),
+        section(f"*Coming in a later version:* {coming}"),
+        *lines(_code(USAGE[name]) for name in COMING),
+        context(NOT_YET),
+    ])
 
 
 def error_message(message: str, usage: str | None) -> Message:
@@ -136,11 +123,13 @@ def confirm_cancel(incident: Incident) -> Message:
     return _confirm(question, action_id=ids.CONFIRM_CANCEL, value={"incident": incident.number}, style="danger")
 
 
-def candidates(incidents: list[Incident], *, reason: str) -> Message:
+def candidates(incidents: list[Incident], *, reason: str, command: str | None = None) -> Message:
+    """Which outages a command could mean; the hint repeats the `command` that was typed, with an ID."""
     blocks = [section(f"⚠️ {reason}")]
     if incidents:
         blocks += lines(w.summary_line(i) for i in incidents)
-        blocks.append(context(f"Name one in your command, e.g. `/outage status {incidents[0].label}`."))
+        example = t.escape(with_id(command, incidents[0].label))
+        blocks.append(context(f"Name one in your command, e.g. `{example}`."))
     else:
         blocks.append(context(w.NO_OPEN))
     return compose(reason, blocks)

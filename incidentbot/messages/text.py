@@ -31,6 +31,10 @@ ELLIPSIS = "…"
 _ANGLE_TOKEN = re.compile(r"<[^<>]*>")
 _TOKEN = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]{1,10};")
 _BROADCASTS = frozenset({"channel", "here", "everyone", "group"})
+# Unicode bidirectional controls: embeddings and overrides (U+202A to U+202E), isolates (U+2066 to U+2069) and the
+# marks (U+200E, U+200F, U+061C). In someone's text they can run on into the bot's own words around it and
+# show them reversed or reordered ("Trojan Source"); dropped, the text itself still reads the same.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"))
 
 
 def escape(raw: str) -> str:
@@ -43,8 +47,10 @@ def inert(text: str) -> str:
 
     Only well-formed `<…>` tokens survive, and the only `<!…>` token that survives is `<!date^…>`: a
     broadcast becomes plain `@here`-style text, and a stray `<` or `>` is escaped, so no two pieces of
-    the result can join into a live token.
+    the result can join into a live token. Bidirectional controls are removed first (so none can hide
+    inside a token either), and cannot reorder what the bot writes around the text.
     """
+    text = text.translate(_BIDI_CONTROLS)
     out: list[str] = []
     position = 0
     for match in _ANGLE_TOKEN.finditer(text):

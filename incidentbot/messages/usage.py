@@ -1,4 +1,6 @@
-"""The usage line of every `/outage` sub-command: shown by `/outage help` and with every error."""
+"""The usage line and description of every `/outage` sub-command: the one source for `/outage help`, the
+usage shown with every error, and the README's command table (tests/messages/test_usage.py compares them).
+"""
 
 from __future__ import annotations
 
@@ -27,3 +29,44 @@ USAGE: dict[str, str] = {
     "actions": "/outage actions [--open]",
     "done": "/outage done <action-id>",
 }
+
+# What each command does, in help and in the README table.
+DESCRIPTIONS: dict[str, str] = {
+    "help": "Show the commands, or one command's usage (only you see it).",
+    "declare": "Declare an outage; with no text at all it opens a form.",
+    "update": "Post a status update in the thread (and `#company-outage` when company-wide); resets the update clock.",
+    "commander": "Ask someone to take over as commander; the role moves only when they accept.",
+    "communicator": "Ask someone to take over as communicator; the role moves only when they accept.",
+    "ack": "Accept a role handed to you (the Accept button in the DM does the same).",
+    "decline": "Decline a role handed to you (the Decline button in the DM does the same).",
+    "note": "Add a note to the timeline.",
+    "sev": "Change the severity; SEV1 is always company-wide and is announced.",
+    "resolve": "Resolve, after a confirmation button.",
+    "cancel": "Cancel an outage declared by mistake, after a confirmation button.",
+    "list": "List the open outages (only you see it).",
+    "status": "Show an outage's current state (only you see it).",
+    "timeline": "Show an outage's timeline (only you see it).",
+    "set": "Record book-keeping fields for the service-quality record.",
+    "postmortem": "Show the postmortem draft, generated from the timeline (only you see it).",
+    "action": "Add a follow-up action item.",
+    "actions": "List action items.",
+    "done": "Close an action item.",
+}
+
+# Parsed, so the person hears why, but refused by this version: help lists them apart, the README not at all.
+COMING = ("action", "actions", "done")
+AVAILABLE = tuple(name for name in USAGE if name not in COMING)
+NOT_YET = (
+    "Action items are not tracked by this version of incidentbot yet. Record them for now with "
+    "`/outage note [ID] ACTION: …`; they appear in the timeline and the postmortem draft."
+)
+
+
+def with_id(command: str | None, label: str) -> str:
+    """`command` as typed with the incident `label` in its ID position, e.g. `/outage update OUT-2 …`.
+
+    For the hint that asks which outage was meant; a command that takes no ID gives the `status` example.
+    """
+    name = command if command in USAGE and "[ID]" in USAGE[command] else "status"
+    more = USAGE[name] != f"/outage {name} [ID]"
+    return f"/outage {name} {label}" + (" …" if more else "")

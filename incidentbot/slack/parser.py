@@ -16,6 +16,9 @@ Grammar notes (PRODUCT.md, "Slash command `/outage`", is the contract):
 - For `update`, `note`, `resolve` and `action`, a first word that is a number is taken as the incident
   ID: `/outage note 5 servers restarted` is a note "servers restarted" on OUT-5. To start the text with
   a number, write `--` first: `/outage note -- 5 servers restarted`.
+- A word in the ID position that is meant as an ID but mistyped (`OUT-abc`, `OUT-12x`, `OUT-`, `OUT12`, `#12`)
+  is an error that names it, never text posted to whichever outage the channel has. Prose is left alone:
+  `5xx errors down`, `out-of-date certs`, `OUT-12: better` are text.
 - Text keeps what Slack sent, byte for byte (`&amp;`, `&lt;`, `&gt;` stay escaped; newlines and spacing
   stay), minus the flags and the ID; where a flag sat between two words the sides are joined by a space.
   Length limits count characters as the person typed them (`&amp;` counts as one).
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from incidentbot.messages.usage import USAGE
+from incidentbot.messages.usage import AVAILABLE, USAGE
 from incidentbot.service.commands import Command, Help
 from incidentbot.slack.arguments import Arguments
 from incidentbot.slack.flags import asks_for_help
@@ -43,9 +46,10 @@ __all__ = [
     "TEXT_LIMIT",
     "ParseError",
     "parse",
+    "typed_command",
 ]
 
-GENERAL_USAGE = "/outage <command> [arguments], where <command> is one of: " + ", ".join(USAGE)
+GENERAL_USAGE = "/outage <command> [arguments], where <command> is one of: " + ", ".join(AVAILABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +79,10 @@ def parse(text: str, *, id_prefix: str = "OUT") -> Command | ParseError:
         return handler(Arguments(command, text, rest, id_prefix))
     except Fail as fail:
         return ParseError(fail.message, USAGE[command])
+
+
+def typed_command(text: str | None) -> str | None:
+    """The sub-command `text` starts with (lower case), or None when it names none."""
+    tokens = tokenize(text or "")
+    command = tokens[0].text.lower() if tokens else None
+    return command if command in HANDLERS else None

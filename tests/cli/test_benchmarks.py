@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(("script", "args", "says"), [
     ("command_latency.py", ["--incidents", "5"], "declare ack: p50"),
     ("outbox_throughput.py", ["--rows", "40", "--keys", "4"], "order kept per incident: True"),
+    ("parser_speed.py", ["--repeat", "2"], "hostile commands: p50"),
 ])  # fmt: skip
 def test_benchmark_runs(script: str, args: list[str], says: str) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=ROOT,

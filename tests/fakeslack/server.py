@@ -14,6 +14,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable
+from email.message import Message as Headers
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ from .faults import ANY, RESPONSE_URL, Fault
 from .rules import FIXTURE_PATH
 from .socket_mode import SocketModeServer
 from .state import APP_ID, BOT_USER_ID, Call, Channel, Ephemeral, Message, Rejection, Trigger, User, ViewRecord
-from .transport import Server
+from .transport import Reply, Server, json_reply
 
 T = TypeVar("T")
 DEFAULT_TOKEN = "xoxb-test"
@@ -189,6 +190,18 @@ class FakeSlack(Dispatcher):
             self._ws.responses[rid] = []
             self._ws.response_uses_left[rid] = max_uses
             return f"{self.base_url}/response/{rid}"
+
+    def route(self, path: str, query: str, headers: Headers, body: bytes) -> Reply:
+        """Adds, for tools in another process (tests.support.send): `/response-urls` makes a response_url,
+        `/response-urls/<id>` lists what was posted to it."""
+        if path == "/response-urls":
+            return json_reply(200, {"ok": True, "response_url": self.new_response_url()})
+        if path.startswith("/response-urls/"):
+            posted = self.responses.get(path[len("/response-urls/") :])
+            if posted is None:
+                return json_reply(404, {"ok": False, "error": "no_such_response_url"})
+            return json_reply(200, {"ok": True, "responses": posted})
+        return super().route(path, query, headers, body)
 
     # ------------------------------------------------------------------------------------ Socket Mode
 

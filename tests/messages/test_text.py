@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incidentbot.messages import text as t
-from tests.messages.render_support import BROADCASTS
+from incidentbot.messages.company import announcement, company_update, daily_digest
+from tests.messages.render_support import BROADCASTS, NOW, URL, all_text, incident, valid
 
 TOKEN = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]{1,10};")
 PIECES = [
@@ -166,3 +167,40 @@ def test_limits_are_slacks() -> None:
     assert (t.HEADER, t.SECTION, t.CONTEXT, t.BUTTON, t.TOPIC, t.MAX_BLOCKS, t.FALLBACK) == (
         150, 3000, 2000, 75, 250, 50, 3000,
     )  # fmt: skip
+
+
+# ----- bidirectional controls -----------------------------------------------------------------------------
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def test_inert_drops_every_bidirectional_control() -> None:
+    for control in BIDI_CONTROLS:
+        assert t.inert(f"checkout {control}down") == "checkout down", hex(ord(control))
+    assert t.inert("exe.\u202etxt and \u2067isolated\u2069 text") == "exe.txt and isolated text"
+
+
+def test_a_bidi_control_cannot_hide_a_broadcast() -> None:
+    assert t.inert("<\u202e!channel>") == "@channel"
+    assert t.inert("<@U1|\u202ebob>") == "<@U1|bob>"
+
+
+def test_company_posts_and_the_digest_carry_no_bidi_control() -> None:
+    summary = "checkout \u202edown\u202c for \u2066EU\u2069 \u200fusers\u200e \u061c"
+    declared = incident(summary=summary, company_wide=True)
+    rendered = [
+        announcement(declared, public_url=URL, now=NOW),
+        company_update(declared, text="rolled \u202eback", actor="U1"),
+        daily_digest([declared], [], [declared], now=NOW, tz=UTC),
+    ]
+    texts = [all_text(valid(message)) for message in rendered]
+    assert "checkout down for EU users" in texts[0] and "checkout down for EU users" in texts[2]
+    assert "rolled back" in texts[1]
+    for text in texts:
+        assert not set(BIDI_CONTROLS) & set(text), text
+
+
+@given(slack_text, st.lists(st.sampled_from(BIDI_CONTROLS), min_size=1, max_size=5))
+def test_inert_never_lets_a_bidi_control_through(text: str, controls: list[str]) -> None:
+    shown = t.inert(controls[0] + text + "".join(controls))
+    assert not set(BIDI_CONTROLS) & set(shown)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import typing
 from datetime import date
 
@@ -102,6 +101,13 @@ VALID: list[tuple[str, Command]] = [
     ("update -- 12 hosts back", Update(text="12 hosts back")),
     ("update 4 -- 12 hosts back", Update(text="12 hosts back", ref=4)),
     ("update OUT-12: better", Update(text="OUT-12: better")),
+    # prose that starts like a number or like the prefix stays text
+    ("update 5xx errors down to 2%", Update(text="5xx errors down to 2%")),
+    ("update 12x faster after the rollback", Update(text="12x faster after the rollback")),
+    ("update out-of-date certificates renewed", Update(text="out-of-date certificates renewed")),
+    ("update out-dated certificates renewed", Update(text="out-dated certificates renewed")),
+    ("update -- OUT-abc is a made-up name", Update(text="OUT-abc is a made-up name")),
+    ("note -- #1 priority is checkout", Note(text="#1 priority is checkout")),
     ("update line 1\n\nline 2", Update(text="line 1\n\nline 2")),
     # handoffs
     ("commander <@U123>", RequestHandoff(role=Role.COMMANDER, to="U123")),
@@ -177,6 +183,8 @@ def test_custom_id_prefix() -> None:
     assert parse("note INC-4 x", id_prefix="INC") == Note(text="x", ref=4)
     assert isinstance(parse("ack OUT-4", id_prefix="INC"), ParseError)
     assert parse("note OUT-4 x", id_prefix="INC") == Note(text="OUT-4 x")
+    bad = parse("note INC-4x x", id_prefix="INC")
+    assert isinstance(bad, ParseError) and "`INC-4x` is not a valid incident ID: write `INC-12`" in bad.message
 
 
 # (text, words the message must contain, usage key or None for the general usage)
@@ -228,6 +236,23 @@ ERRORS: list[tuple[str, list[str], str | None]] = [
     ("update --sev 2 x", ["`--sev`", "`--status`"], "update"),
     ("update OUT-0 x", ["`OUT-0`"], "update"),
     ("update 12345678901 x", ["`12345678901`", "too long"], "update"),
+    # a first word meant as an ID but mistyped is named, never posted as text to another outage
+    ("update OUT-abc hello", ["`OUT-abc` is not a valid incident ID", "`OUT-12`", "`--` before it"], "update"),
+    ("update OUT-12x hello", ["`OUT-12x` is not a valid incident ID"], "update"),
+    ("update Out-12x hello", ["`Out-12x` is not a valid incident ID"], "update"),
+    ("update OUT- hello", ["`OUT-` is not a valid incident ID"], "update"),
+    ("update OUT12 hello", ["`OUT12` is not a valid incident ID", "write `OUT-12` or `12`"], "update"),
+    ("update #12 hello", ["`#12` is not a valid incident ID", "write `OUT-12` or `12`"], "update"),
+    ("update #OUT-7 hello", ["`#OUT-7`", "write `OUT-7` or `7`"], "update"),
+    ("update OUT-0 hello", ["`OUT-0`", "start at 1", "`--` before it"], "update"),
+    ("note OUT-abc called the vendor", ["`OUT-abc` is not a valid incident ID"], "note"),
+    ("resolve OUT-1O rolled back", ["`OUT-1O` is not a valid incident ID"], "resolve"),
+    ("set OUT-x impact=a", ["`OUT-x` is not a valid incident ID"], "set"),
+    ("action OUT-x add retries", ["`OUT-x` is not a valid incident ID"], "action"),
+    ("status OUT-abc", ["`OUT-abc` is not a valid incident ID"], "status"),
+    ("commander OUT-abc <@U1>", ["`OUT-abc` is not a valid incident ID"], "commander"),
+    ("commander <@U1> #4", ["`#4` is not a valid incident ID", "`OUT-4`"], "commander"),
+    ("sev OUT-x 2", ["`OUT-x` is not a valid incident ID"], "sev"),
     ("update " + "y" * 3001, ["3000"], "update"),
     # handoffs
     ("commander", ["needs the person"], "commander"),
@@ -307,24 +332,29 @@ def test_offending_token_is_shortened_in_messages() -> None:
     assert len(result.message) < 300
 
 
-def test_huge_and_hostile_inputs_are_fast() -> None:
-    started = time.perf_counter()
-    for text in [
-        "declare " + "word " * 40_000,
-        "note " + "a" * 200_000,
-        "set impact=" + "x " * 40_000,
-        "<" * 100_000,
-        "declare " + "<@U1 " * 20_000,
-        "declare " + "--" * 50_000,
-        "x" * 200_000,
-        "\x00\u2028\ud800" * 10_000,
-        "sev " + "9" * 100_000,
-        "done " + "9" * 100_000,
-    ]:
-        result = parse(text)
-        assert isinstance(result, ParseError)
-        assert len(result.message) < 300
-    assert time.perf_counter() - started < 1
+HOSTILE: list[tuple[str, str]] = [
+    ("declare " + "word " * 40_000, "keep the summary under 500 characters"),
+    ("note " + "a" * 200_000, "the limit is 3000 characters"),
+    ("set impact=" + "x " * 40_000, "the limit is 3000 characters"),
+    ("<" * 100_000, "is not an `/outage` command"),
+    ("declare " + "<@U1 " * 20_000, "keep the summary under 500 characters"),
+    ("declare " + "--" * 50_000, "Unknown flag"),
+    ("x" * 200_000, "is not an `/outage` command"),
+    ("\x00\u2028\ud800" * 10_000, "is not an `/outage` command"),
+    ("sev " + "9" * 100_000, "must be 1, 2, 3 or 4"),
+    ("done " + "9" * 100_000, "too long"),
+    ("update OUT-" + "9" * 100_000 + " x", "too long"),
+    ("update OUT-" + "x" * 100_000 + " y", "is not a valid incident ID"),
+]
+
+
+@pytest.mark.parametrize(("text", "says"), HOSTILE, ids=[repr(t[:16]) for t, _ in HOSTILE])
+def test_huge_and_hostile_inputs_get_a_short_clear_answer(text: str, says: str) -> None:
+    """What the parser answers; how fast it answers is measured by benchmarks/parser_speed.py."""
+    result = parse(text)
+    assert isinstance(result, ParseError), result
+    assert says in result.message
+    assert len(result.message) < 300
 
 
 # ----- properties ----------------------------------------------------------------------------------------

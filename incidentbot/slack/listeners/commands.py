@@ -23,14 +23,14 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.message import compose, context
 from incidentbot.messages.postmortem import postmortem_markdown
-from incidentbot.messages.usage import USAGE
+from incidentbot.messages.usage import NOT_YET, USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
 from incidentbot.service import lifecycle, queries, roles
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
-from incidentbot.slack.parser import ParseError, parse
+from incidentbot.slack.parser import ParseError, parse, typed_command
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -47,7 +47,7 @@ def register(app: App, *, ctx: Context) -> None:
         if isinstance(parsed, c.OpenDeclareModal):
             reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
         else:
-            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx))
+            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx), command=typed_command(command.get("text")))
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
@@ -115,9 +115,7 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             draft = postmortem_markdown(view.incident, view.timeline)
             return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
         case c.AddAction() | c.ListActions() | c.DoneAction():
-            return _reply(error_message(
-                "Action items are not tracked by this version of incidentbot yet. Record them for now with "
-                "`/outage note [ID] ACTION: …`; they appear in the timeline and the postmortem draft.", None))
+            return _reply(error_message(NOT_YET, None))
         case _:
             return _reply(error_message("That command is not available in this version of incidentbot.", None))
 

@@ -13,13 +13,16 @@ from incidentbot.service.context import Refused, Reply
 log = logging.getLogger("incidentbot.slack")
 
 
-def answer(work: Callable[[], Reply]) -> Reply:
-    """Run `work`; a refusal becomes its message, a crash becomes an apology with an error id to quote."""
+def answer(work: Callable[[], Reply], *, command: str | None = None) -> Reply:
+    """Run `work`; a refusal becomes its message, a crash becomes an apology with an error id to quote.
+
+    `command` is the `/outage` sub-command typed, so that a "which outage?" answer shows it with an ID.
+    """
     try:
         return work()
     except Refused as refused:
         if refused.candidates:
-            msg = candidates(refused.candidates, reason=refused.message)
+            msg = candidates(refused.candidates, reason=refused.message, command=command)
         else:
             msg = error_message(refused.message, refused.usage)
         return Reply(msg.text, msg.blocks)
