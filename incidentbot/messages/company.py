@@ -90,7 +90,7 @@ def daily_digest(
 
 
 def _company_visible(incidents: Iterable[Incident], *, open_only: bool = False) -> list[Incident]:
-    chosen = [i for i in incidents if not i.drill and (i.is_open or not open_only)]
+    chosen = [i for i in incidents if i.in_company_channel and (i.is_open or not open_only)]
     return sorted(chosen, key=lambda i: (i.severity, i.number or 0))
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from incidentbot.domain.model import Handoff, Incident, Role, Status
+from incidentbot.domain.timeline import TimelineEvent
 from incidentbot.messages import text as t
 
 SEVERITY_EMOJI = {1: "🔴", 2: "🟠", 3: "🟡", 4: "🔵"}
@@ -160,3 +162,11 @@ def update_heading(incident: Incident, *, actor: str, status_changed_from: Statu
     old = status_changed_from
     changed = f" · status {old} → {incident.status}" if old is not None and old != incident.status else ""
     return f"📣 *{tag(incident)} update*{detail} from {t.actor(actor)}{changed}"
+
+
+def event_text(event: TimelineEvent) -> str:
+    """A timeline event's text for Slack: the people it names (plain user ids, as stored) become mentions."""
+    if not event.people:
+        return event.text
+    named = re.compile(r"(?<![\w@])(" + "|".join(re.escape(p) for p in set(event.people)) + r")(?!\w)")
+    return named.sub(lambda found: t.user(found.group(1)), event.text)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from incidentbot.domain.due import DueItem, DueKind, next_daily
-from incidentbot.domain.model import Incident, Role, Status
+from incidentbot.domain.due import DueItem, DueKind, next_daily, next_rollup
+from incidentbot.domain.model import Incident, Role
 from incidentbot.messages import (
     daily_digest,
     handoff_expired_post,
@@ -125,17 +125,16 @@ def _workspace_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
     posts = Posts(ctx, now)
     due_work.finish(uow.conn, row.id)
     if row.kind is DueKind.ROLLUP:
-        live = [i for i in uow.incidents.open_incidents() if not i.drill]
+        live = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
         if live:
             posts.company_broadcast(rollup(live, now=now, public_url=ctx.config.public_url), key="rollup")
-            due_work.ensure(uow.conn, DueItem(DueKind.ROLLUP, now + ctx.config.summary_interval))
+            due_work.ensure(uow.conn, next_rollup(now, ctx.config.summary_interval))
     elif row.kind is DueKind.DIGEST:
-        # Drills and declarations made in error (cancelled) are not outages: they stay out of the record.
         day_ago = now - timedelta(days=1)
-        recent = [i for i in uow.incidents.between(day_ago, now) if not i.drill and i.status is not Status.CANCELLED]
+        recent = [i for i in uow.incidents.between(day_ago, now) if i.counts_as_outage]
         declared = [i for i in recent if i.declared_at >= day_ago]
         resolved = [i for i in recent if i.resolved_at is not None and i.resolved_at >= day_ago]
-        still_open = [i for i in uow.incidents.open_incidents() if not i.drill]
+        still_open = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
         if declared or resolved or still_open:  # a quiet day is not worth a post to the whole company
             posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz),
                                     key="digest")

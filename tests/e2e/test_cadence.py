@@ -126,7 +126,7 @@ def test_the_holder_keeps_getting_reminders_until_the_handoff_is_accepted(
         bot.pass_time(timedelta(minutes=30))
         assert any("⏰ <@U0BOB>: a status update on OUT-1 is due now" in p for p in thread(bot))
         assert len(dms(bot, "U0BOB", "is due now")) == 1 and len(dms(bot, "U0ALICE", "is due now")) == 1
-        assert events(bot, "update_due")[-1]["text"] == "Status update due from <@U0BOB>"
+        assert events(bot, "update_due")[-1]["text"] == "Status update due from U0BOB"
 
 
 def test_a_severity_change_re_plans_the_due_time(bot: Harness) -> None:
