@@ -7,7 +7,7 @@ so a job that runs twice (a retry, a second process) says it once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from incidentbot.domain.policy import Policy
 from incidentbot.domain.state import IncidentState
@@ -50,12 +50,14 @@ class CadenceRules(IncidentState):
 
     def chase_update(self, *, now: datetime, policy: Policy) -> bool:
         """Chase a silence that outlasted the overdue notice: once per cadence period, until an update."""
-        chase = self.next_chase_at(policy)
-        if chase is None or now < chase:
+        chase, overdue = self.next_chase_at(policy), self.overdue_at(policy)
+        if chase is None or overdue is None or now < chase:
             return False
-        self.overdue_chases += 1
+        # Counted in whole periods since the overdue notice: after a pause (a process down for hours) the
+        # silence is chased once, and the next chase is one period on, not a burst of the missed ones.
+        self.overdue_chases = (now - overdue) // policy.update_interval(self.severity)
         people = tuple(dict.fromkeys((self.communicator, self.commander)))
-        silent = format_duration(now - self.silent_since)
+        silent = format_duration(_whole(now - self.silent_since))
         text = f"Still no status update after {silent}; {' and '.join(people)} chased"
         self._record(now, Kind.UPDATE_CHASED, BOT, text, people)
         return True
@@ -75,3 +77,9 @@ class CadenceRules(IncidentState):
         self.update_reminded = False
         self.overdue_noticed = False
         self.overdue_chases = 0
+
+
+def _whole(elapsed: timedelta) -> timedelta:
+    """Whole minutes (whole seconds under a minute): how long a silence lasted, as people would say it."""
+    unit = timedelta(minutes=1) if elapsed >= timedelta(minutes=1) else timedelta(seconds=1)
+    return unit * (elapsed // unit)

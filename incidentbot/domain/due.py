@@ -64,6 +64,9 @@ def _update_cadence(incident: Incident, policy: Policy) -> list[DueItem]:
     overdue_at = incident.overdue_at(policy)
     if not incident.overdue_noticed and overdue_at is not None:
         items.append(DueItem(DueKind.UPDATE_OVERDUE, overdue_at))
+    chase_at = incident.next_chase_at(policy)
+    if chase_at is not None:
+        items.append(DueItem(DueKind.UPDATE_CHASE, chase_at))
     return items
 
 

@@ -145,6 +145,16 @@ def overdue_since(incident: Incident) -> str:
     return f"the status update on {tag(incident)} is overdue{since}"
 
 
+def silent_for(incident: Incident, now: datetime) -> str:
+    """`silent for 1 h 15 min since it was declared` (or `since the last update`)."""
+    since = "the last update" if incident.last_update_at is not None else "it was declared"
+    return f"silent for {duration(now - incident.silent_since)} since {since}"
+
+
+def still_silent(incident: Incident, now: datetime) -> str:
+    return f"still no status update on {tag(incident)}: {silent_for(incident, now)}"
+
+
 def severity_verb(incident: Incident, old: int) -> str:
     return "escalated" if incident.severity < old else "lowered"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from incidentbot.domain.model import Incident, Role
+from incidentbot.domain.model import Incident
 from incidentbot.domain.validation import is_known_division
-from incidentbot.messages import announcement, handoff_request, handoff_requested_post, role_duties, runbook_post
+from incidentbot.messages import announcement, handoff_request, handoff_requested_post, runbook_post
+from incidentbot.messages.dm import roles_duties
 from incidentbot.messages.usage import USAGE
 from incidentbot.service.apply import commit_change, ensure_rollup
 from incidentbot.service.commands import Declare
@@ -37,8 +38,8 @@ def declare(cmd: Declare, *, caller: Caller, ctx: Context, request_key: str | No
             url = f"{ctx.config.public_url}/runbooks/{runbook.name}"
             posts.thread(incident, runbook_post(incident, runbook_url=url, title=runbook.stem))
         posts.company(incident, announcement(incident, public_url=ctx.config.public_url, now=now))
-        for role in Role:
-            posts.dm(incident, incident.holder(role), role_duties(incident, role=role))
+        for user, roles in incident.duties_at_declaration().items():
+            posts.dm(incident, user, roles_duties(incident, roles=roles))
         for handoff in incident.pending_handoffs:
             posts.thread(incident, handoff_requested_post(incident, handoff))
             posts.dm(incident, handoff.to, handoff_request(incident, handoff,

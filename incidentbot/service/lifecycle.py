@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from incidentbot.domain.model import Incident, Status
 from incidentbot.messages import (
-    announcement,
     cancelled_post,
     company_resolved,
     company_severity,
@@ -14,6 +13,7 @@ from incidentbot.messages import (
     severity_post,
     update_post,
 )
+from incidentbot.messages.company import escalation
 from incidentbot.service.apply import commit_change
 from incidentbot.service.commands import Cancel, ChangeSeverity, Note, Resolve, SetFields, Update
 from incidentbot.service.context import Caller, Context
@@ -59,7 +59,8 @@ def change_severity(cmd: ChangeSeverity, *, caller: Caller, ctx: Context) -> Inc
         posts.thread(incident, severity_post(incident, old=old, actor=caller.user_id))
         posts.edit_root(incident)
         if incident.company_wide and not was_company_wide:
-            posts.company(incident, announcement(incident, public_url=ctx.config.public_url, now=now))
+            posts.company(incident, escalation(incident, old=old, actor=caller.user_id,
+                                               public_url=ctx.config.public_url, now=now))
         else:
             posts.company(incident, company_severity(incident, old=old))
         commit_change(uow, ctx, incident, posts, topic=True)

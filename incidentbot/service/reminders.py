@@ -20,6 +20,8 @@ from incidentbot.messages import (
     update_due_post,
     update_overdue_post,
 )
+from incidentbot.messages.dm import update_chase_dm
+from incidentbot.messages.thread import update_chase_post
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -100,6 +102,11 @@ def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow, incident: Incident
             if incident.notice_overdue(now=now, policy=policy):
                 posts.thread(incident, update_overdue_post(incident))
                 posts.dm(incident, incident.commander, overdue_dm_for_commander(incident))
+        case DueKind.UPDATE_CHASE:
+            if incident.chase_update(now=now, policy=policy):
+                posts.thread(incident, update_chase_post(incident, now=now))
+                for user in dict.fromkeys((incident.communicator, incident.commander)):
+                    posts.dm(incident, user, update_chase_dm(incident, user=user, now=now))
         case DueKind.HANDOFF_REPING:
             handoff = incident.reping_handoff(role=Role(str(row.role)), now=now, policy=policy)
             if handoff is not None:

@@ -130,3 +130,11 @@ def test_timeline_text_names_people_by_plain_id_and_lists_them_as_data() -> None
         ("postmortem_reminder", ("U0BOB",)),
     ]
     assert all(person in e.text for e in made.events for person in e.people)
+
+
+def test_at_declaration_each_person_holds_what_they_are_not_handing_off() -> None:
+    assert incident().duties_at_declaration() == {"U0ALICE": [Role.COMMANDER, Role.COMMUNICATOR]}
+    assert incident(communicator="U0BOB").duties_at_declaration() == {"U0ALICE": [Role.COMMANDER]}
+    assert incident(commander="U0BOB", communicator="U0ALICE").duties_at_declaration() == {
+        "U0ALICE": [Role.COMMUNICATOR]}
+    assert incident(commander="U0BOB", communicator="U0CAROL").duties_at_declaration() == {}
