@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from incidentbot.domain.model import Incident, Status
+from incidentbot.domain.incident import Incident
 from incidentbot.domain.policy import Policy
+from incidentbot.domain.status import Status
 
 
 class DueKind(StrEnum):
     UPDATE_DUE = "update_due"
     UPDATE_OVERDUE = "update_overdue"
+    UPDATE_CHASE = "update_chase"
     HANDOFF_REPING = "handoff_reping"
     HANDOFF_EXPIRE = "handoff_expire"
     POSTMORTEM_REMINDER = "postmortem_reminder"
@@ -39,13 +41,7 @@ class DueItem:
 
 
 def plan(incident: Incident, policy: Policy) -> list[DueItem]:
-    items: list[DueItem] = []
-    if incident.is_open and incident.next_update_due_at is not None:
-        if not incident.update_reminded:
-            items.append(DueItem(DueKind.UPDATE_DUE, incident.next_update_due_at))
-        if not incident.overdue_noticed:
-            grace = policy.overdue_grace(incident.severity)
-            items.append(DueItem(DueKind.UPDATE_OVERDUE, incident.next_update_due_at + grace))
+    items = _update_cadence(incident, policy)
     if incident.is_open:
         for handoff in incident.pending_handoffs:
             if not handoff.repinged:
@@ -56,6 +52,27 @@ def plan(incident: Incident, policy: Policy) -> list[DueItem]:
     if incident.status is Status.RESOLVED and incident.resolved_at and not incident.postmortem_reminded:
         items.append(DueItem(DueKind.POSTMORTEM_REMINDER, policy.postmortem_due_at(incident.resolved_at)))
     return items
+
+
+def _update_cadence(incident: Incident, policy: Policy) -> list[DueItem]:
+    """The reminder, then the overdue notice, then a chase every period for as long as nobody posts."""
+    if not incident.is_open or incident.next_update_due_at is None:
+        return []
+    items: list[DueItem] = []
+    if not incident.update_reminded:
+        items.append(DueItem(DueKind.UPDATE_DUE, incident.next_update_due_at))
+    overdue_at = incident.overdue_at(policy)
+    if not incident.overdue_noticed and overdue_at is not None:
+        items.append(DueItem(DueKind.UPDATE_OVERDUE, overdue_at))
+    chase_at = incident.next_chase_at(policy)
+    if chase_at is not None:
+        items.append(DueItem(DueKind.UPDATE_CHASE, chase_at))
+    return items
+
+
+def next_rollup(now: datetime, interval: timedelta) -> DueItem:
+    """The company roll-up after one at `now` (or the first, planned when a real incident is declared)."""
+    return DueItem(DueKind.ROLLUP, now + interval)
 
 
 def next_daily(now: datetime, at: time, tz: tzinfo) -> datetime:

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     HANDOFF_WITHDRAWN = "handoff_withdrawn"
     UPDATE_DUE = "update_due"
     UPDATE_OVERDUE = "update_overdue"
+    UPDATE_CHASED = "update_chased"
     POSTMORTEM_REMINDER = "postmortem_reminder"
     DELIVERY_FAILED = "delivery_failed"
     THREAD_MOVED = "thread_moved"
@@ -39,3 +40,5 @@ class TimelineEvent:
     kind: Kind
     actor: str
     text: str
+    # The user ids the text names (as plain words), for renderers to show as mentions.
+    people: tuple[str, ...] = ()

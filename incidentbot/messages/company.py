@@ -38,6 +38,21 @@ def announcement(incident: Incident, *, public_url: str, now: datetime) -> Messa
     )
 
 
+def escalation(incident: Incident, *, old: int, actor: str, public_url: str, now: datetime) -> Message:
+    """An existing incident became company-wide by escalation: said as an escalation, not a new outage."""
+    change = f"{w.severity_verb(incident, old)} {w.severity_range(incident, old)}"
+    lead = f"{w.tag(incident)} ({incident.division}) was {change} by {t.actor(actor)}"
+    return compose(
+        f"{w.severity_arrow(incident, old)} {lead}: {w.short_summary(incident)}",
+        [
+            header(w.title(incident)),
+            section(f"{w.severity_arrow(incident, old)} *{lead}*\n{incident.summary}"),
+            *fields(facts(incident, now)),
+            context(w.page_link(incident, public_url)),
+        ],
+    )
+
+
 def company_update(incident: Incident, *, text: str, actor: str) -> Message:
     detail = f" ({w.sev(incident.severity)}, {incident.division}, {incident.status})"
     heading = w.update_heading(incident, actor=actor, status_changed_from=None, detail=detail)
@@ -90,7 +105,7 @@ def daily_digest(
 
 
 def _company_visible(incidents: Iterable[Incident], *, open_only: bool = False) -> list[Incident]:
-    chosen = [i for i in incidents if not i.drill and (i.is_open or not open_only)]
+    chosen = [i for i in incidents if i.in_company_channel and (i.is_open or not open_only)]
     return sorted(chosen, key=lambda i: (i.severity, i.number or 0))
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from incidentbot.domain.model import Handoff, Incident, Role
 from incidentbot.messages import ids
@@ -15,10 +16,19 @@ OUTCOMES = ("accepted", "declined", "expired")
 
 
 def role_duties(incident: Incident, *, role: Role, cadence: timedelta | None = None) -> Message:
-    intro = f"You are the *{role}* of {_about(incident)}"
+    return roles_duties(incident, roles=[role], cadence=cadence)
+
+
+def roles_duties(incident: Incident, *, roles: Sequence[Role], cadence: timedelta | None = None) -> Message:
+    """One DM for everything the person holds: `You are the *commander* and *communicator* of …`."""
+    held = " and ".join(f"*{role}*" for role in roles)
     return compose(
-        f"You are the {role} of {w.tag(incident)}",
-        [section(intro), section(duties(incident, role, cadence)), next_update_context(incident)],
+        f"You are the {held.replace('*', '')} of {w.tag(incident)}",
+        [
+            section(f"You are the {held} of {_about(incident)}"),
+            *(section(duties(incident, role, cadence)) for role in roles),
+            next_update_context(incident),
+        ],
     )
 
 
@@ -61,6 +71,14 @@ def handoff_withdrawn(incident: Incident, handoff: Handoff) -> Message:
 
 def update_due_dm(incident: Incident) -> Message:
     return say(f"⏰ {w.capitalised(w.update_due(incident))}")
+
+
+def update_chase_dm(incident: Incident, *, user: str, now: datetime) -> Message:
+    """To the communicator and the commander, at every period an overdue update stays missing."""
+    text = f"⚠️ {w.capitalised(w.still_silent(incident, now))}. Post one with {w.update_command(incident)}"
+    if user != incident.communicator:
+        text += f", or hand the communicator role on with {w.role_handoff_command(incident, Role.COMMUNICATOR)}"
+    return say(text + ".")
 
 
 def overdue_dm_for_commander(incident: Incident) -> Message:

@@ -160,7 +160,7 @@ def _event_row(event: TimelineEvent, previous: datetime | None) -> str:
     at = _utc(event.at)
     same_day = previous is not None and _utc(previous).date() == at.date()
     when = at.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
-    return f"`{when}` {t.actor(event.actor)} *{event.kind}* {event.text}"
+    return f"`{when}` {t.actor(event.actor)} *{event.kind}* {w.event_text(event)}"
 
 
 def _utc(moment: datetime) -> datetime:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from incidentbot.domain.model import Incident
 from incidentbot.domain.timeline import TimelineEvent
 from incidentbot.messages.serialize import iso
+from incidentbot.messages.words import event_text
 
 QUESTIONS = (
     "Who was involved, and who should have been?",
@@ -43,7 +44,7 @@ def postmortem_markdown(i: Incident, timeline: Sequence[TimelineEvent]) -> str:
         "## Timeline (UTC)",
         "",
     ]
-    lines += [f"- {iso(e.at)} · {e.kind} · {e.actor}: {e.text}" for e in timeline]
+    lines += [f"- {iso(e.at)} · {e.kind} · {e.actor}: {event_text(e)}" for e in timeline]
     for question in QUESTIONS:
         lines += ["", f"## {question}", "", "_to fill in_"]
     return "\n".join(lines) + "\n"

@@ -5,6 +5,8 @@ Notes are recorded in the timeline only; they have no thread post.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from incidentbot.domain.model import Handoff, Incident, Role, Status
 from incidentbot.messages import text as t
 from incidentbot.messages import words as w
@@ -67,10 +69,20 @@ def update_due_post(incident: Incident) -> Message:
 
 
 def update_overdue_post(incident: Incident) -> Message:
-    people = f"{t.user(incident.commander)} {t.user(incident.communicator)}"
-    if incident.commander == incident.communicator:
-        people = t.user(incident.commander)
+    people = _people_running(incident)
     return say(f"⚠️ {people}: {w.overdue_since(incident)}. Post one with {w.update_command(incident)}.")
+
+
+def update_chase_post(incident: Incident, *, now: datetime) -> Message:
+    """Said at every period an overdue update stays missing, until someone posts one."""
+    return say(f"⚠️ {_people_running(incident)}: {w.still_silent(incident, now)}. "
+               f"Post one with {w.update_command(incident)}.")
+
+
+def _people_running(incident: Incident) -> str:
+    if incident.commander == incident.communicator:
+        return t.user(incident.commander)
+    return f"{t.user(incident.commander)} {t.user(incident.communicator)}"
 
 
 def runbook_post(incident: Incident, *, runbook_url: str, title: str) -> Message:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from incidentbot.domain.model import Handoff, Incident, Role, Status
+from incidentbot.domain.timeline import TimelineEvent
 from incidentbot.messages import text as t
 
 SEVERITY_EMOJI = {1: "🔴", 2: "🟠", 3: "🟡", 4: "🔵"}
@@ -143,6 +145,16 @@ def overdue_since(incident: Incident) -> str:
     return f"the status update on {tag(incident)} is overdue{since}"
 
 
+def silent_for(incident: Incident, now: datetime) -> str:
+    """`silent for 1 h 15 min since it was declared` (or `since the last update`)."""
+    since = "the last update" if incident.last_update_at is not None else "it was declared"
+    return f"silent for {duration(now - incident.silent_since)} since {since}"
+
+
+def still_silent(incident: Incident, now: datetime) -> str:
+    return f"still no status update on {tag(incident)}: {silent_for(incident, now)}"
+
+
 def severity_verb(incident: Incident, old: int) -> str:
     return "escalated" if incident.severity < old else "lowered"
 
@@ -160,3 +172,11 @@ def update_heading(incident: Incident, *, actor: str, status_changed_from: Statu
     old = status_changed_from
     changed = f" · status {old} → {incident.status}" if old is not None and old != incident.status else ""
     return f"📣 *{tag(incident)} update*{detail} from {t.actor(actor)}{changed}"
+
+
+def event_text(event: TimelineEvent) -> str:
+    """A timeline event's text for Slack: the people it names (plain user ids, as stored) become mentions."""
+    if not event.people:
+        return event.text
+    named = re.compile(r"(?<![\w@])(" + "|".join(re.escape(p) for p in set(event.people)) + r")(?!\w)")
+    return named.sub(lambda found: t.user(found.group(1)), event.text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incidentbot.domain.due import DueItem, DueKind, plan
+from incidentbot.domain.due import next_rollup, plan
 from incidentbot.domain.model import Incident
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -25,4 +25,4 @@ def commit_change(uow: UnitOfWork, ctx: Context, incident: Incident, posts: Post
 
 def ensure_rollup(uow: UnitOfWork, ctx: Context, now: datetime) -> None:
     """While a real incident is open, a roll-up is always planned (a no-op when one already is)."""
-    due_work.ensure(uow.conn, DueItem(DueKind.ROLLUP, now + ctx.config.summary_interval))
+    due_work.ensure(uow.conn, next_rollup(now, ctx.config.summary_interval))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from incidentbot.domain.model import Incident, Role
-from incidentbot.messages import announcement, handoff_request, handoff_requested_post, role_duties, runbook_post
+from incidentbot.domain.model import Incident
+from incidentbot.domain.validation import is_known_division
+from incidentbot.messages import announcement, handoff_request, handoff_requested_post, runbook_post
+from incidentbot.messages.dm import roles_duties
 from incidentbot.messages.usage import USAGE
 from incidentbot.service.apply import commit_change, ensure_rollup
 from incidentbot.service.commands import Declare
@@ -35,29 +37,28 @@ def declare(cmd: Declare, *, caller: Caller, ctx: Context, request_key: str | No
         if runbook is not None:
             url = f"{ctx.config.public_url}/runbooks/{runbook.name}"
             posts.thread(incident, runbook_post(incident, runbook_url=url, title=runbook.stem))
-        if incident.company_wide:
-            posts.company(incident, announcement(incident, public_url=ctx.config.public_url, now=now))
-        for role in Role:
-            posts.dm(incident, incident.holder(role), role_duties(incident, role=role))
+        posts.company(incident, announcement(incident, public_url=ctx.config.public_url, now=now))
+        for user, roles in incident.duties_at_declaration().items():
+            posts.dm(incident, user, roles_duties(incident, roles=roles))
         for handoff in incident.pending_handoffs:
             posts.thread(incident, handoff_requested_post(incident, handoff))
             posts.dm(incident, handoff.to, handoff_request(incident, handoff,
                                                            cadence=ctx.policy.update_interval(incident.severity)))
-        if not incident.drill:
+        if incident.in_company_channel:
             ensure_rollup(uow, ctx, now)
         commit_change(uow, ctx, incident, posts, topic=True)
         return incident
 
 
 def _check_division(ctx: Context, division: str | None) -> None:
+    names = tuple(d.name for d in ctx.config.divisions)
+    known = ", ".join(names)
     if division is None:
-        known = ", ".join(d.name for d in ctx.config.divisions)
         hint = f" Known divisions: {known}." if known else ""
         raise Refused(
             "Say which division is affected with `--division NAME`, or declare from the division's outage channel."
             + hint,
             usage=USAGE["declare"],
         )
-    if ctx.config.divisions_restricted and ctx.config.division(division) is None:
-        known = ", ".join(d.name for d in ctx.config.divisions)
+    if not is_known_division(division, names if ctx.config.divisions_restricted else None):
         raise Refused(f"Unknown division `{division}`. Known divisions: {known}.", usage=USAGE["declare"])

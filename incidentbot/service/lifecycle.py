@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from incidentbot.domain.model import Incident, Status
 from incidentbot.messages import (
-    announcement,
     cancelled_post,
     company_resolved,
     company_severity,
@@ -16,6 +13,7 @@ from incidentbot.messages import (
     severity_post,
     update_post,
 )
+from incidentbot.messages.company import escalation
 from incidentbot.service.apply import commit_change
 from incidentbot.service.commands import Cancel, ChangeSeverity, Note, Resolve, SetFields, Update
 from incidentbot.service.context import Caller, Context
@@ -36,8 +34,7 @@ def post_update(cmd: Update, *, caller: Caller, ctx: Context) -> Incident:
         posts.thread(incident, update_post(incident, text=cmd.text, actor=caller.user_id,
                                            status_changed_from=changed_from))
         posts.edit_root(incident)
-        if incident.company_wide:
-            posts.company(incident, company_update(incident, text=cmd.text, actor=caller.user_id))
+        posts.company(incident, company_update(incident, text=cmd.text, actor=caller.user_id))
         commit_change(uow, ctx, incident, posts, topic=changed_from is not None)
         return incident
 
@@ -62,8 +59,9 @@ def change_severity(cmd: ChangeSeverity, *, caller: Caller, ctx: Context) -> Inc
         posts.thread(incident, severity_post(incident, old=old, actor=caller.user_id))
         posts.edit_root(incident)
         if incident.company_wide and not was_company_wide:
-            posts.company(incident, announcement(incident, public_url=ctx.config.public_url, now=now))
-        elif incident.company_wide:
+            posts.company(incident, escalation(incident, old=old, actor=caller.user_id,
+                                               public_url=ctx.config.public_url, now=now))
+        else:
             posts.company(incident, company_severity(incident, old=old))
         commit_change(uow, ctx, incident, posts, topic=True)
         return incident
@@ -103,8 +101,7 @@ def _close(ref: int | None, *, caller: Caller, ctx: Context, verb: str, summary:
         posts = Posts(ctx, now)
         posts.thread(incident, said)
         posts.edit_root(incident)
-        if incident.company_wide:
-            posts.company(incident, company_resolved(incident))
+        posts.company(incident, company_resolved(incident))
         for handoff in withdrawn:
             posts.dm(incident, handoff.to, handoff_withdrawn(incident, handoff))
         commit_change(uow, ctx, incident, posts, topic=True)
@@ -114,12 +111,9 @@ def _close(ref: int | None, *, caller: Caller, ctx: Context, verb: str, summary:
 def check_can_close(ref: int | None, *, caller: Caller, ctx: Context, verb: str) -> Incident:
     """Before showing a confirmation button: the incident exists, is open, and the caller may close it.
 
-    The check runs the real domain rule on a throw-away copy, so the button is never offered for a change
-    the domain would then refuse.
+    The domain's own check, so the button is never offered for a change the domain would then refuse.
     """
     with ctx.read_uow() as uow:
         incident = find_incident(uow, ctx, caller, ref, lock=False)
-    probe = replace(incident, pending_handoffs=list(incident.pending_handoffs), events=[])
-    close = probe.resolve if verb == "resolve" else probe.cancel
-    close(actor=caller.user_id, now=ctx.clock(), admins=ctx.admins)
+    incident.check_can_close(actor=caller.user_id, admins=ctx.admins, cancel=verb == "cancel")
     return incident

@@ -43,8 +43,8 @@ class Posts:
                                                   "unfurl_links": False})
 
     def company(self, incident: Incident, msg: Message) -> None:
-        """Posts to the company channel: never for drills."""
-        if incident.drill:
+        """Posts about `incident` to the company channel, when the domain says it goes there (never a drill)."""
+        if not incident.posts_to_company:
             return
         channel = "#" + self.ctx.config.company_channel
         self._add(incident, "chat.postMessage", {"channel": channel, **_content(msg), "unfurl_links": False},

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from incidentbot.domain.due import DueItem, DueKind, next_daily
-from incidentbot.domain.model import Incident, Role, Status
+from incidentbot.domain.due import DueItem, DueKind, next_daily, next_rollup
+from incidentbot.domain.model import Incident, Role
 from incidentbot.messages import (
     daily_digest,
     handoff_expired_post,
@@ -20,6 +20,8 @@ from incidentbot.messages import (
     update_due_post,
     update_overdue_post,
 )
+from incidentbot.messages.dm import update_chase_dm
+from incidentbot.messages.thread import update_chase_post
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -100,6 +102,11 @@ def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow, incident: Incident
             if incident.notice_overdue(now=now, policy=policy):
                 posts.thread(incident, update_overdue_post(incident))
                 posts.dm(incident, incident.commander, overdue_dm_for_commander(incident))
+        case DueKind.UPDATE_CHASE:
+            if incident.chase_update(now=now, policy=policy):
+                posts.thread(incident, update_chase_post(incident, now=now))
+                for user in dict.fromkeys((incident.communicator, incident.commander)):
+                    posts.dm(incident, user, update_chase_dm(incident, user=user, now=now))
         case DueKind.HANDOFF_REPING:
             handoff = incident.reping_handoff(role=Role(str(row.role)), now=now, policy=policy)
             if handoff is not None:
@@ -125,17 +132,16 @@ def _workspace_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
     posts = Posts(ctx, now)
     due_work.finish(uow.conn, row.id)
     if row.kind is DueKind.ROLLUP:
-        live = [i for i in uow.incidents.open_incidents() if not i.drill]
+        live = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
         if live:
             posts.company_broadcast(rollup(live, now=now, public_url=ctx.config.public_url), key="rollup")
-            due_work.ensure(uow.conn, DueItem(DueKind.ROLLUP, now + ctx.config.summary_interval))
+            due_work.ensure(uow.conn, next_rollup(now, ctx.config.summary_interval))
     elif row.kind is DueKind.DIGEST:
-        # Drills and declarations made in error (cancelled) are not outages: they stay out of the record.
         day_ago = now - timedelta(days=1)
-        recent = [i for i in uow.incidents.between(day_ago, now) if not i.drill and i.status is not Status.CANCELLED]
+        recent = [i for i in uow.incidents.between(day_ago, now) if i.counts_as_outage]
         declared = [i for i in recent if i.declared_at >= day_ago]
         resolved = [i for i in recent if i.resolved_at is not None and i.resolved_at >= day_ago]
-        still_open = [i for i in uow.incidents.open_incidents() if not i.drill]
+        still_open = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
         if declared or resolved or still_open:  # a quiet day is not worth a post to the whole company
             posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz),
                                     key="digest")

@@ -10,8 +10,8 @@ from incidentbot.messages import (
     handoff_requested_post,
     handoff_result_for_requester,
     handoff_withdrawn,
-    role_duties,
 )
+from incidentbot.messages.dm import roles_duties
 from incidentbot.service.apply import commit_change
 from incidentbot.service.commands import Ack, Decline, RequestHandoff
 from incidentbot.service.context import Caller, Context, Refused
@@ -51,9 +51,10 @@ def answer_handoff(
             for handoff in answered:
                 posts.thread(incident, handoff_accepted_post(incident, role=handoff.role, user=caller.user_id,
                                                              previous=previous[handoff.role]))
-                posts.dm(incident, caller.user_id, role_duties(incident, role=handoff.role))
                 posts.dm(incident, handoff.requested_by,
                          handoff_result_for_requester(incident, handoff, outcome="accepted"))
+            # One DM for everything the person took on (both roles can be accepted at once).
+            posts.dm(incident, caller.user_id, roles_duties(incident, roles=[h.role for h in answered]))
         else:
             answered = incident.decline_handoff(user=caller.user_id, now=now, role=role)
             for handoff in answered:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from incidentbot.domain import validation
 from incidentbot.domain.model import Status
 from incidentbot.slack.mentions import user_id, why_not_a_user
 from incidentbot.slack.tokens import Fail, code
@@ -12,10 +13,8 @@ from incidentbot.slack.tokens import Fail, code
 SUMMARY_LIMIT = 500
 TEXT_LIMIT = 3000  # update and note text, resolution summary, each book-keeping value
 ACTION_LIMIT = 500
-DIVISION_LIMIT = 60
+DIVISION_LIMIT = validation.DIVISION_LIMIT
 MAX_NUMBER_DIGITS = 10
-
-_OPEN_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 
 
 def positive(digits: str, problem: str) -> int:
@@ -27,15 +26,11 @@ def positive(digits: str, problem: str) -> int:
     return number
 
 
-_SEVERITY = re.compile(r"(?:sev-?)?([0-9]+)", re.IGNORECASE)
-
-
 def severity(value: str, what: str) -> int:
-    match = _SEVERITY.fullmatch(value)
-    digits = match.group(1).lstrip("0") if match else ""
-    if digits not in ("1", "2", "3", "4"):
+    found = validation.severity_named(value)
+    if found is None:
         raise Fail(f"{what} must be 1, 2, 3 or 4 (got {code(value)}).")
-    return int(digits)
+    return found
 
 
 def user(value: str, what: str) -> str:
@@ -45,16 +40,13 @@ def user(value: str, what: str) -> str:
     return found
 
 
-_DIVISION = re.compile(r"[A-Za-z0-9_-]+")
-
-
 def division(value: str) -> str:
-    if _DIVISION.fullmatch(value) is None:
+    if validation.division_name_has_bad_characters(value):
         raise Fail(
             f"`--division` must be a division name made of letters, digits, `-` and `_`, "
             f"e.g. `payments` (got {code(value)})."
         )
-    if len(value) > DIVISION_LIMIT:
+    if validation.division_name_too_long(value):
         raise Fail(
             f"`--division` {code(value)} is {len(value)} characters long; "
             f"division names have at most {DIVISION_LIMIT}."
@@ -63,16 +55,16 @@ def division(value: str) -> str:
 
 
 def status(value: str) -> Status:
-    lowered = value.lower()
-    if lowered not in _OPEN_STATUSES:
+    named = validation.update_status_named(value)
+    if named is None:
         extra = (
-            " To cancel a declaration made in error, use `/outage cancel`." if lowered == "cancelled" else ""
+            " To cancel a declaration made in error, use `/outage cancel`." if value.lower() == "cancelled" else ""
         )
         raise Fail(
             f"`--status` must be investigating, identified, monitoring or resolved "
             f"(got {code(value)}).{extra}"
         )
-    return Status(lowered)
+    return named
 
 
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")

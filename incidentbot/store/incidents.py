@@ -14,7 +14,7 @@ from incidentbot.store.tables import incidents, timeline_events
 
 _STATE_COLUMNS = (
     "summary", "division", "severity", "company_wide", "drill", "declared_by", "declared_at", "resolved_at",
-    "commander", "communicator", "next_update_due_at", "update_reminded", "overdue_noticed",
+    "commander", "communicator", "next_update_due_at", "update_reminded", "overdue_noticed", "overdue_chases",
     "postmortem_reminded", "last_update_at", "last_update_text", "resolution", "impact", "service",
     "root_cause", "owner_team", "channel_id", "thread_ts",
 )  # fmt: skip
@@ -73,7 +73,8 @@ class IncidentRepository:
             .order_by(timeline_events.c.id)
         )
         return [
-            TimelineEvent(at=r.at, kind=Kind(r.kind), actor=r.actor, text=r.text)
+            TimelineEvent(at=r.at, kind=Kind(r.kind), actor=r.actor, text=r.text,
+                          people=tuple((r.people or "").split()))
             for r in self._conn.execute(stmt)
         ]
 
@@ -119,7 +120,7 @@ def _to_row(incident: Incident) -> dict[str, Any]:
 
 def _event_row(number: int, event: TimelineEvent) -> dict[str, Any]:
     return {"incident_number": number, "at": event.at, "kind": str(event.kind), "actor": event.actor,
-            "text": event.text}
+            "text": event.text, "people": " ".join(event.people) or None}
 
 
 def _handoff_to_json(handoff: Handoff) -> dict[str, Any]:

@@ -76,6 +76,7 @@ incidents = Table(
     Column("next_update_due_at", UTCDateTime),
     Column("update_reminded", Boolean, nullable=False),
     Column("overdue_noticed", Boolean, nullable=False),
+    Column("overdue_chases", Integer, nullable=False, server_default="0"),
     Column("postmortem_reminded", Boolean, nullable=False),
     Column("last_update_at", UTCDateTime),
     Column("last_update_text", Text),
@@ -101,6 +102,7 @@ timeline_events = Table(
     Column("kind", String(40), nullable=False),
     Column("actor", String(32), nullable=False),
     Column("text", Text, nullable=False),
+    Column("people", String(200)),  # the user ids the text names, space-separated
     Index("ix_timeline_events_incident", "incident_number", "id"),
     sqlite_autoincrement=True,
 )

@@ -48,17 +48,51 @@ def test_each_update_moves_the_due_time_and_re_arms_the_reminders() -> None:
     made = incident(2)
     assert made.remind_update(now=minutes(30))
     assert made.notice_overdue(now=minutes(45), policy=POLICY)
-    assert due(made) == set()  # both said for this due time; nothing more until the next update
+    # Both said for this due time; what remains is the chase, one period after the overdue notice.
+    assert due(made) == {(DueKind.UPDATE_CHASE, minutes(75), None)}
     made.post_update(text="Rolled back", actor="U0ALICE", now=minutes(50), policy=POLICY)
     assert made.next_update_due_at == minutes(80)
     assert due(made) == {(DueKind.UPDATE_DUE, minutes(80), None), (DueKind.UPDATE_OVERDUE, minutes(95), None)}
+
+
+def test_a_silence_is_chased_every_period_after_the_overdue_notice_until_an_update() -> None:
+    made = incident(2, communicator="U0ALICE")
+    made.remind_update(now=minutes(30))
+    assert not made.chase_update(now=minutes(60), policy=POLICY)  # nothing to chase before the overdue notice
+    made.notice_overdue(now=minutes(45), policy=POLICY)
+    assert not made.chase_update(now=minutes(74), policy=POLICY)
+    assert made.chase_update(now=minutes(75), policy=POLICY)
+    assert not made.chase_update(now=minutes(80), policy=POLICY)  # once per period, however often asked
+    assert made.events[-1].kind is Kind.UPDATE_CHASED and made.events[-1].people == ("U0ALICE",)
+    assert made.events[-1].text == "Still no status update after 1h15m; U0ALICE chased"
+    assert due(made) == {(DueKind.UPDATE_CHASE, minutes(105), None)}
+    assert made.chase_update(now=minutes(110), policy=POLICY)  # late (a process was down): said once, then on time
+    assert due(made) == {(DueKind.UPDATE_CHASE, minutes(135), None)}
+    assert made.chase_update(now=minutes(300), policy=POLICY)  # hours late: once, not a burst of the missed ones
+    assert not made.chase_update(now=minutes(300), policy=POLICY)
+    assert due(made) == {(DueKind.UPDATE_CHASE, minutes(315), None)}
+    made.post_update(text="Rolled back", actor="U0ALICE", now=minutes(320), policy=POLICY)
+    assert (made.overdue_chases, made.next_update_due_at) == (0, minutes(350))
+    assert due(made) == {(DueKind.UPDATE_DUE, minutes(350), None), (DueKind.UPDATE_OVERDUE, minutes(365), None)}
+
+
+def test_the_chase_names_both_people_and_stops_when_the_incident_closes() -> None:
+    made = incident(1, communicator="U0BOB")
+    made.accept_handoff(user="U0BOB", now=minutes(1))
+    made.notice_overdue(now=minutes(23), policy=POLICY)
+    assert made.chase_update(now=minutes(40), policy=POLICY)
+    assert made.events[-1].people == ("U0BOB", "U0ALICE")
+    assert made.events[-1].text == "Still no status update after 40m; U0BOB and U0ALICE chased"
+    made.resolve(actor="U0ALICE", now=minutes(41))
+    assert not made.chase_update(now=minutes(90), policy=POLICY)
+    assert DueKind.UPDATE_CHASE not in {kind for kind, _, _ in due(made)}
 
 
 def test_the_reminder_is_owed_once_and_not_before_the_due_time() -> None:
     made = incident(3)
     assert not made.remind_update(now=minutes(59))
     assert made.remind_update(now=minutes(60))
-    assert made.events[-1].kind is Kind.UPDATE_DUE and made.events[-1].text == "Status update due from <@U0ALICE>"
+    assert made.events[-1].kind is Kind.UPDATE_DUE and made.events[-1].text == "Status update due from U0ALICE"
     assert not made.remind_update(now=minutes(61))
     assert due(made) == {(DueKind.UPDATE_OVERDUE, minutes(90), None)}
 
@@ -67,7 +101,7 @@ def test_overdue_means_late_by_half_a_period_and_is_said_once() -> None:
     made = incident(1)
     assert not made.notice_overdue(now=minutes(22), policy=POLICY)
     assert made.notice_overdue(now=minutes(22.5), policy=POLICY)
-    assert made.events[-1].kind is Kind.UPDATE_OVERDUE and "<@U0ALICE>" in made.events[-1].text
+    assert made.events[-1].kind is Kind.UPDATE_OVERDUE and made.events[-1].text == "Status update overdue; U0ALICE told"
     assert not made.notice_overdue(now=minutes(40), policy=POLICY)
 
 

@@ -126,7 +126,7 @@ def test_the_holder_keeps_getting_reminders_until_the_handoff_is_accepted(
         bot.pass_time(timedelta(minutes=30))
         assert any("⏰ <@U0BOB>: a status update on OUT-1 is due now" in p for p in thread(bot))
         assert len(dms(bot, "U0BOB", "is due now")) == 1 and len(dms(bot, "U0ALICE", "is due now")) == 1
-        assert events(bot, "update_due")[-1]["text"] == "Status update due from <@U0BOB>"
+        assert events(bot, "update_due")[-1]["text"] == "Status update due from U0BOB"
 
 
 def test_a_severity_change_re_plans_the_due_time(bot: Harness) -> None:
@@ -206,3 +206,46 @@ def test_a_restart_neither_loses_nor_repeats_a_reminder(database_url: str, fake_
         bot.bot.ticker.tick()
         bot.delivered()
         assert len(events(bot, "update_overdue")) == 1 and len(dms(bot, "U0ALICE", "is overdue")) == 1
+
+
+def test_a_silent_incident_is_chased_every_period_until_an_update_and_never_after_close(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 2 --communicator <@U0BOB> Card auth down")
+    assert "You are now the communicator of OUT-1" in bot.reply("ack", user="U0BOB", **DM)
+    bot.pass_time(timedelta(minutes=30))  # due: the communicator is reminded
+    bot.pass_time(timedelta(minutes=15))  # overdue: the thread says so, the commander is told
+    assert len(events(bot, "update_overdue")) == 1 and events(bot, "update_chased") == []
+
+    # Nobody posts. One period after the overdue notice, and at every period after it, the silence is chased:
+    # in the thread (saying for how long), and in a DM to the communicator and to the commander.
+    bot.pass_time(timedelta(minutes=29, seconds=50))
+    assert events(bot, "update_chased") == []
+    bot.pass_time(timedelta(seconds=10))
+    chase = "still no status update on OUT-1: silent for 1 h 15 min since it was declared"
+    assert [p for p in thread(bot) if "still no status update" in p and chase in p and "<@U0ALICE> <@U0BOB>" in p]
+    assert len(dms(bot, "U0BOB", "Still no status update on OUT-1")) == 1
+    assert len(dms(bot, "U0ALICE", "Still no status update on OUT-1")) == 1
+    bot.pass_time(timedelta(minutes=30))
+    assert any("silent for 1 h 45 min since it was declared" in p for p in thread(bot))
+    assert [len(dms(bot, user, "Still no status update")) for user in ("U0BOB", "U0ALICE")] == [2, 2]
+    assert [e["text"] for e in events(bot, "update_chased")] == [
+        "Still no status update after 1h15m; U0BOB and U0ALICE chased",
+        "Still no status update after 1h45m; U0BOB and U0ALICE chased"]
+
+    # An update stops the chase: the next cycle starts over from a reminder.
+    bot.reply("update OUT-1 Failing over to the secondary acquirer", user="U0BOB")
+    bot.pass_time(timedelta(minutes=29))
+    assert len(events(bot, "update_chased")) == 2 and len(events(bot, "update_due")) == 1
+    bot.pass_time(timedelta(minutes=1))
+    bot.pass_time(timedelta(minutes=15))
+    bot.pass_time(timedelta(minutes=30))
+    assert len(events(bot, "update_chased")) == 3
+    assert any("silent for 1 h 15 min since the last update" in p for p in thread(bot))
+
+    # Closing it stops everything, however long nobody posts.
+    response, _ = bot.click(ids.CONFIRM_RESOLVE, {"incident": 1}, user="U0ALICE")
+    assert response.status_code == 200
+    bot.pass_time(timedelta(hours=6))
+    assert len(events(bot, "update_chased")) == 3
+    assert sum("still no status update" in p for p in thread(bot)) == 3
+    with bot.bot.db.read_engine.connect() as conn:
+        assert [r.kind for r in due_work.pending(conn, incident_number=1)] == [DueKind.POSTMORTEM_REMINDER]

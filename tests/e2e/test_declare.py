@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,41 @@ def test_a_hanging_slack_cannot_delay_the_answer_to_declare_past_three_seconds(b
     assert time.monotonic() - started < 3
     assert response.status_code == 200 and "flags" in response.json()["text"]
     bot.fake.clear_faults()
+
+
+def duty_dms(bot: Harness, user: str) -> list[str]:
+    return [m.text for m in bot.fake.dms(user) if m.text.startswith("You are the ")]
+
+
+def test_each_person_gets_one_dm_listing_the_roles_they_hold_and_none_for_a_role_they_hand_off(
+    bot: Harness,
+) -> None:
+    bot.reply("declare --division payments Card errors")
+    bot.delivered()
+    assert duty_dms(bot, "U0ALICE") == ["You are the commander and communicator of OUT-1"]
+    assert "*You decide*" in blocks_text(bot.fake.dms("U0ALICE")[-1])
+
+    bot.reply("declare --division search --communicator <@U0BOB> Slow queries", user="U0CAROL")
+    bot.delivered()
+    assert duty_dms(bot, "U0CAROL") == ["You are the commander of OUT-2"]
+    assert duty_dms(bot, "U0BOB") == [] and any(ids.ACCEPT_HANDOFF in blocks_text(m) for m in bot.fake.dms("U0BOB"))
+
+    bot.reply("declare --division identity --commander <@U0BOB> --communicator <@U0CAROL> SSO down", user="U0DAVE")
+    bot.delivered()
+    assert bot.fake.dms("U0DAVE") == []  # handing both roles off: the requests go to the people asked
+    # Asked for both roles at once and accepting both: one DM with both duties.
+    bot.reply("declare --division mail --commander <@U0CAROL> Mail queue stuck", user="U0DAVE")
+    assert "communicator" in bot.reply("ack OUT-4", user="U0CAROL", channel="directmessage", channel_id="D0BOTDM")
+    bot.delivered()
+    assert duty_dms(bot, "U0CAROL") == ["You are the commander of OUT-2",
+                                        "You are the commander and communicator of OUT-4"]
+
+
+def test_an_escalation_to_sev1_is_announced_as_an_escalation(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 3 Card errors for some issuers")
+    bot.pass_time(timedelta(minutes=10))
+    assert "SEV1" in bot.reply("sev 1 OUT-1", user="U0ALICE")
+    bot.delivered()
+    [said] = [blocks_text(m) for m in bot.fake.messages("company-outage")]
+    assert "New SEV" not in said
+    assert "OUT-1 (payments) was escalated from SEV3 to SEV1 by <@U0ALICE>: Card errors for some issuers" in said

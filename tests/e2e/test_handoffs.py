@@ -214,3 +214,16 @@ def test_resolving_ends_a_pending_handoff_and_its_buttons(bot: Harness) -> None:
     bot.pass_time(timedelta(minutes=15))
     assert incident(bot)["commander"] == "U0ALICE" and incident(bot)["pending_handoffs"] == []
     assert len([m for m in bot.fake.dms("U0BOB") if ids.ACCEPT_HANDOFF in text_of(m)]) == 1
+
+
+def test_the_timeline_names_people_plainly_in_the_api_and_as_mentions_in_slack(bot: Harness) -> None:
+    declare(bot)
+    bot.reply("communicator <@U0BOB> OUT-1")
+    assert "You are now the communicator of OUT-1" in bot.reply("ack OUT-1", user="U0BOB", **DM)
+    events = {e["kind"]: e for e in incident(bot)["timeline"]}
+    assert events["handoff_requested"]["text"] == "Communicator handoff to U0BOB pending their answer"
+    assert events["handoff_accepted"]["text"] == "U0BOB accepted the communicator role from U0ALICE"
+    assert not any("<@" in e["text"] for e in incident(bot)["timeline"])
+    shown = bot.reply("timeline OUT-1")
+    assert "Communicator handoff to <@U0BOB> pending their answer" in shown
+    assert "<@U0BOB> accepted the communicator role from <@U0ALICE>" in shown

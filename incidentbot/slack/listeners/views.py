@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from incidentbot.domain import validation
 from incidentbot.domain.errors import DomainError
 from incidentbot.messages import declared_view, ids
 from incidentbot.messages.text import escape
@@ -14,7 +15,7 @@ from incidentbot.service import commands as c
 from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.service.declare import declare
 from incidentbot.slack.mentions import user_id
-from incidentbot.slack.parser import DIVISION_LIMIT, SUMMARY_LIMIT
+from incidentbot.slack.parser import SUMMARY_LIMIT
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -80,11 +81,11 @@ def read_declare_form(view: dict[str, Any]) -> c.Declare:
     division = (text(option(ids.DIVISION_BLOCK, ids.DIVISION_ACTION)) or text(division_element.get("value"))).lower()
     if not division:
         errors[ids.DIVISION_BLOCK] = "Choose the affected division."
-    elif len(division) > DIVISION_LIMIT or not all(ch.isalnum() or ch in "-_" for ch in division):
+    elif not validation.is_division_name(division):
         errors[ids.DIVISION_BLOCK] = "Use lowercase letters, digits, - and _ only."
 
     severity_value = option(ids.SEVERITY_BLOCK, ids.SEVERITY_ACTION)
-    severity = 3 if severity_value is None else {"1": 1, "2": 2, "3": 3, "4": 4}.get(str(severity_value), 0)
+    severity = 3 if severity_value is None else validation.severity_named(str(severity_value)) or 0
     if not severity:
         errors[ids.SEVERITY_BLOCK] = "Choose SEV1 to SEV4."
         severity = 3
