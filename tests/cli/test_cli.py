@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.running import run
 from tests.fakeslack import FakeSlack
 from tests.support.harness import start_harness
-
-
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "INCIDENTBOT_", "DATABASE_URL"))}
-    base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "incidentbot", *args], cwd=cwd, env=base, capture_output=True,
-                          text=True, timeout=60)
 
 
 def test_manifest_is_complete_json(tmp_path: Path) -> None:
