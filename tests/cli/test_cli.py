@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.running import run
+from incidentbot.cli import EXIT_SIGPIPE
+from tests.cli.running import SLACK_ENV, run, run_into_closed_pipe
 from tests.fakeslack import FakeSlack
 from tests.support.harness import start_harness
 
@@ -66,6 +67,18 @@ def test_postmortem_prints_markdown(database_url: str, fake_slack: FakeSlack, tm
     assert "expired certificate" in result.stdout and "What went well?" in result.stdout
     missing = run("postmortem", "OUT-42", cwd=tmp_path, env={"DATABASE_URL": database_url})
     assert missing.returncode == 1 and "OUT-42" in missing.stderr
+    code, stderr = run_into_closed_pipe("postmortem", "OUT-1", cwd=tmp_path, env={"DATABASE_URL": database_url})
+    assert (code, stderr) == (EXIT_SIGPIPE, "")  # `incidentbot postmortem OUT-1 | head`
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["manifest"], EXIT_SIGPIPE), (["example-config"], EXIT_SIGPIPE), (["check-config"], EXIT_SIGPIPE),
+     ([], 2), (["--help"], 0)],  # argparse itself ignores a failed write of its help
+)
+def test_printing_commands_stop_quietly_when_the_reader_goes(args: list[str], expected: int, tmp_path: Path) -> None:
+    code, stderr = run_into_closed_pipe(*args, cwd=tmp_path, env=SLACK_ENV)
+    assert (code, stderr) == (expected, "")
 
 
 def test_example_config_is_printed_and_valid(tmp_path: Path) -> None:
