@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from incidentbot.config import ConfigError, Settings, load_settings, require_slack_credentials
+from incidentbot.config import BotConfig, ConfigError, Settings, load_settings, require_slack_credentials
 
 if TYPE_CHECKING:
     from incidentbot.service.context import Context
@@ -131,15 +131,16 @@ def _serve(args: argparse.Namespace) -> int:
 def public_url_mismatch(settings: Settings, port: int) -> str | None:
     """A warning when links would point where the server does not listen, else None.
 
-    Only when ``public_url`` was left at its default (``http://localhost:3000``) and ``--port`` differs: a
-    ``public_url`` that was set explicitly is trusted, since behind a proxy or a port mapping it rightly
-    differs from the address the server itself listens on.
+    Only when ``public_url`` is still the default (``http://localhost:3000``, left out or copied from
+    example-config) and ``--port`` is another: any other ``public_url`` is trusted, since behind a proxy or
+    a port mapping (docker -p 8080:3000) it rightly differs from where the server itself listens.
     """
-    if "public_url" in settings.bot.model_fields_set or port == DEFAULT_PORT:
+    default = BotConfig.model_fields["public_url"].default
+    if settings.bot.public_url != default or port == DEFAULT_PORT:
         return None
-    return (f"public_url is not set, so links and channel topics point at {settings.bot.public_url}, but this "
-            f'server listens on port {port}: set public_url (such as "http://localhost:{port}", or the address '
-            "people reach the bot at) in the configuration file")
+    return (f"public_url is the default {default}, so links and channel topics point there, but this server "
+            f'listens on port {port}: set public_url in the configuration file (such as "http://localhost:{port}", '
+            "or the address people reach the bot at)")
 
 
 def _socket(args: argparse.Namespace) -> int:
@@ -249,7 +250,9 @@ def _check_config(args: argparse.Namespace) -> int:
 
     database = describe_for_serve(settings.env.database_url)
     where = settings.config_path or "defaults (no configuration file)"
-    print(f"configuration OK: {where}; {len(settings.bot.divisions)} division(s) configured")
+    divisions = len(settings.bot.divisions)
+    print(f"configuration OK: {where}; {divisions} division(s) configured"
+          + ("" if divisions else " (any division name is accepted)"))
     print(database)
     return 0
 

@@ -9,6 +9,7 @@ import pytest
 
 from incidentbot.cli import EXIT_SIGPIPE
 from tests.cli.running import SLACK_ENV, run, run_into_closed_pipe
+from tests.config.example_file import with_example_divisions
 from tests.fakeslack import FakeSlack
 from tests.support.harness import start_harness
 
@@ -81,10 +82,20 @@ def test_printing_commands_stop_quietly_when_the_reader_goes(args: list[str], ex
     assert (code, stderr) == (expected, "")
 
 
-def test_example_config_is_printed_and_valid(tmp_path: Path) -> None:
+def test_example_config_passes_its_own_check_in_an_empty_folder(tmp_path: Path) -> None:
     result = run("example-config", cwd=tmp_path)
     assert result.returncode == 0 and "[cadence]" in result.stdout
     (tmp_path / "incidentbot.toml").write_text(result.stdout)
+    checked = run("check-config", cwd=tmp_path, env=SLACK_ENV)
+    assert checked.returncode == 0, checked.stderr
+    assert "0 division(s)" in checked.stdout
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["incidentbot.toml"]  # no database made
+
+
+def test_example_config_is_printed_and_valid(tmp_path: Path) -> None:
+    result = run("example-config", cwd=tmp_path)
+    assert result.returncode == 0 and "[cadence]" in result.stdout
+    (tmp_path / "incidentbot.toml").write_text(with_example_divisions(result.stdout))  # the examples taken up
     (tmp_path / "runbooks").mkdir()
     (tmp_path / "runbooks" / "payments.md").write_text("# Payments\n")
     checked = run("check-config", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
