@@ -99,14 +99,15 @@ def migrations_path() -> str:
 def upgrade(url: str) -> None:
     """Bring the schema to the newest migration (idempotent), creating a SQLite file when there is none.
 
-    Raises :class:`~incidentbot.store.preflight.DatabaseProblem` (one line) when the database cannot be reached.
+    Raises :class:`~incidentbot.store.preflight.DatabaseProblem` (one line) when the database cannot be reached
+    or has a schema newer than this version's.
     """
     from alembic import command
     from alembic.config import Config
 
-    from incidentbot.store.preflight import check_connection
+    from incidentbot.store.preflight import check_can_migrate
 
-    check_connection(url)
+    check_can_migrate(url)
 
     cfg = Config()
     cfg.set_main_option("script_location", migrations_path())

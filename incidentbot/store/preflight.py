@@ -104,10 +104,13 @@ def _connect(url: str, *, readonly: bool) -> Connection:
         raise DatabaseProblem(describe(url, error)) from None
 
 
-def check_connection(url: str) -> None:
-    """Connect once (creating a SQLite file if there is none): DatabaseProblem if that fails."""
+def check_can_migrate(url: str) -> None:
+    """Before migrating: DatabaseProblem unless a connection opens (creating a SQLite file if there is none)
+    and the schema is one this version knows."""
     check_sqlite_folder(url)
     _connect(url, readonly=False).close()
+    if schema_state(url)[0] is SchemaState.NEWER:
+        require_current_schema(url)
 
 
 def schema_state(url: str) -> tuple[SchemaState, str | None]:

@@ -155,9 +155,12 @@ def test_a_schema_newer_than_this_version_is_refused(tmp_path: Path) -> None:
     assert run("db", "upgrade", cwd=tmp_path).returncode == 0
     with sqlite3.connect(tmp_path / "incidentbot.db") as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    for args in (["postmortem", "OUT-1"], ["check-config"]):
-        result = run(*args, cwd=tmp_path, env=SLACK_ENV)
-        assert result.returncode == 1 and "schema revision 9999, newer than this version" in result.stderr
+    commands = [["postmortem", "OUT-1"], ["check-config"], ["db", "upgrade"], ["serve"]]
+    for result in run_each(commands, cwd=tmp_path, env=SLACK_ENV):
+        assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "schema revision 9999, newer than this version of incidentbot knows; upgrade incidentbot" in (
+            result.stderr
+        )
 
 
 # ----- logging ----------------------------------------------------------------------------------------------
