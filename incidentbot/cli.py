@@ -5,28 +5,64 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from incidentbot.config import ConfigError, Settings, load_settings, require_slack_credentials
+from incidentbot.config import BotConfig, ConfigError, Settings, load_settings, require_slack_credentials
+
+if TYPE_CHECKING:
+    from incidentbot.service.context import Context
+    from incidentbot.store.database import Database
+
+DEFAULT_PORT = 3000
+EXIT_SIGPIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool killed by a closed pipe (`| head`)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    _logging(args.log_level)
-    if not getattr(args, "run", None):
-        parser.print_help()
-        return 2
     try:
-        return int(args.run(args) or 0)
+        return _run(argv)
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    from incidentbot.store.preflight import DatabaseProblem
+
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit:  # --help printed: a closed pipe must show now, not at interpreter exit
+        sys.stdout.flush()
+        raise
+    _logging(args.log_level)
+    try:
+        if not getattr(args, "run", None):
+            parser.print_help()
+            return 2
+        code = int(args.run(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, where main() handles it
+        return code
     except ConfigError as error:
         print(f"incidentbot: {error}", file=sys.stderr)
         return 2
+    except DatabaseProblem as error:
+        print(f"incidentbot: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`incidentbot postmortem OUT-1 | head`): stop quietly, as Unix tools do."""
+    # Python flushes stdout again at exit; point it at /dev/null so that flush has nowhere to fail.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the bot over HTTP (Slack request URL: /slack/events)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
-    serve.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (default 3000)")
     serve.set_defaults(run=_serve)
 
     socket = sub.add_parser("socket", help="run the bot over Socket Mode (needs SLACK_APP_TOKEN)")
@@ -78,6 +114,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     require_slack_credentials(settings.env)
     bot = build_bot(settings)
+    mismatch = public_url_mismatch(settings, args.port)
+    if mismatch:
+        logging.getLogger("incidentbot").warning("%s", mismatch)
     logging.getLogger("incidentbot").info(
         "serving on http://%s:%d (Slack request URL: %s/slack/events, Slack API: %s)",
         args.host, args.port, settings.bot.public_url, settings.env.slack_api_url,
@@ -87,6 +126,21 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         bot.db.dispose()
     return 0
+
+
+def public_url_mismatch(settings: Settings, port: int) -> str | None:
+    """A warning when links would point where the server does not listen, else None.
+
+    Only when ``public_url`` is still the default (``http://localhost:3000``, left out or copied from
+    example-config) and ``--port`` is another: any other ``public_url`` is trusted, since behind a proxy or
+    a port mapping (docker -p 8080:3000) it rightly differs from where the server itself listens.
+    """
+    default = BotConfig.model_fields["public_url"].default
+    if settings.bot.public_url != default or port == DEFAULT_PORT:
+        return None
+    return (f"public_url is the default {default}, so links and channel topics point there, but this server "
+            f'listens on port {port}: set public_url in the configuration file (such as "http://localhost:{port}", '
+            "or the address people reach the bot at)")
 
 
 def _socket(args: argparse.Namespace) -> int:
@@ -142,7 +196,6 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _postmortem(args: argparse.Namespace) -> int:
-    from incidentbot.bootstrap import Options, build_bot
     from incidentbot.domain.incident_id import parse_id
     from incidentbot.messages.postmortem import postmortem_markdown
     from incidentbot.service import queries
@@ -153,16 +206,34 @@ def _postmortem(args: argparse.Namespace) -> int:
         print(f"incidentbot: `{args.id}` is not an incident id (use {settings.bot.id_prefix}-12 or 12)",
               file=sys.stderr)
         return 2
-    bot = build_bot(settings, Options(run_workers=False))
+    ctx, db = _readonly_context(settings)
     try:
-        view = queries.incident_by_number(bot.ctx, number)
+        view = queries.incident_by_number(ctx, number)
     finally:
-        bot.db.dispose()
+        db.dispose()
     if view is None:
         print(f"incidentbot: there is no incident {settings.bot.id_prefix}-{number}", file=sys.stderr)
         return 1
     print(postmortem_markdown(view.incident, view.timeline))
     return 0
+
+
+def _readonly_context(settings: Settings) -> tuple[Context, Database]:
+    """For commands that only read: the existing database, opened read-only (never created or migrated)."""
+    from incidentbot.bootstrap import utc_now
+    from incidentbot.service.context import Context
+    from incidentbot.store.database import connect_readonly
+    from incidentbot.store.preflight import require_current_schema
+    from incidentbot.store.unit_of_work import UnitOfWork
+
+    url, prefix = settings.env.database_url, settings.bot.id_prefix
+    require_current_schema(url)
+    db = connect_readonly(url)
+
+    def read_uow() -> UnitOfWork:
+        return UnitOfWork(db, id_prefix=prefix, readonly=True)
+
+    return Context(config=settings.bot, clock=utc_now, new_uow=read_uow, read_uow=read_uow), db
 
 
 def _example_config(args: argparse.Namespace) -> int:
@@ -175,8 +246,14 @@ def _example_config(args: argparse.Namespace) -> int:
 def _check_config(args: argparse.Namespace) -> int:
     settings = _settings(args)
     require_slack_credentials(settings.env)
+    from incidentbot.store.preflight import describe_for_serve
+
+    database = describe_for_serve(settings.env.database_url)
     where = settings.config_path or "defaults (no configuration file)"
-    print(f"configuration OK: {where}; {len(settings.bot.divisions)} division(s) configured")
+    divisions = len(settings.bot.divisions)
+    print(f"configuration OK: {where}; {divisions} division(s) configured"
+          + ("" if divisions else " (any division name is accepted)"))
+    print(database)
     return 0
 
 

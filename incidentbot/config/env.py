@@ -9,6 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from incidentbot.config.errors import ConfigError, format_validation_error
 from incidentbot.config.fields import http_url
@@ -22,6 +24,20 @@ def redact_url(url: str) -> str:
     userinfo, _, host = parts.netloc.rpartition("@")
     user = userinfo.partition(":")[0]
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def _parsable(given: str, url: str) -> str:
+    """``url`` if SQLAlchemy can read it; else ValueError naming ``given`` (without its password)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as error:
+        raise ValueError(f'"{redact_url(given)}" is not a valid database URL ({error})') from None
+    if parsed.get_backend_name() == "sqlite" and parsed.host:
+        raise ValueError(
+            f'"{redact_url(given)}" is not a valid SQLite URL (use three slashes for a relative path, '
+            "sqlite:///incidentbot.db, four for an absolute one, sqlite:////var/lib/incidentbot.db)"
+        )
+    return url
 
 
 def _default_database_url() -> str:
@@ -72,9 +88,9 @@ class Env(BaseSettings):
             )
         scheme = scheme.lower()
         if scheme in ("postgres", "postgresql"):
-            return f"postgresql+psycopg://{rest}"
+            return _parsable(url, f"postgresql+psycopg://{rest}")
         if scheme == "sqlite" or scheme.startswith(("sqlite+", "postgresql+")):
-            return url
+            return _parsable(url, url)
         raise ValueError(
             f'"{scheme}://" databases are not supported (use sqlite:///path/to/incidentbot.db '
             "or postgresql://user:password@host/dbname)"

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql import Select
 
 log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 10  # seconds a PostgreSQL connection attempt may take: a firewalled host never answers
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,23 @@ def connect(url: str, *, echo: bool = False) -> Database:
         reader = _sqlite_engine(url, begin="BEGIN", echo=echo)
         return Database(url=url, engine=writer, read_engine=reader)
     engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return Database(url=url, engine=engine, read_engine=engine)
+
+
+def connect_readonly(url: str) -> Database:
+    """For commands that only read: a SQLite file is opened read-only (so it is never created); PostgreSQL
+    transactions are READ ONLY. Connections are not pooled (one command, then exit)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        engine = create_engine(url, poolclass=pool.NullPool, execution_options={"postgresql_readonly": True},
+                               connect_args={"connect_timeout": CONNECT_TIMEOUT})
+        return Database(url=url, engine=engine, read_engine=engine)
+    uri = Path(parsed.database or "").absolute().as_uri() + "?mode=ro"
+
+    def open_readonly() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+
+    engine = create_engine("sqlite://", poolclass=pool.NullPool, creator=open_readonly)
     return Database(url=url, engine=engine, read_engine=engine)
 
 
@@ -76,9 +97,17 @@ def migrations_path() -> str:
 
 
 def upgrade(url: str) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration (idempotent), creating a SQLite file when there is none.
+
+    Raises :class:`~incidentbot.store.preflight.DatabaseProblem` (one line) when the database cannot be reached
+    or has a schema newer than this version's.
+    """
     from alembic import command
     from alembic.config import Config
+
+    from incidentbot.store.preflight import check_can_migrate
+
+    check_can_migrate(url)
 
     cfg = Config()
     cfg.set_main_option("script_location", migrations_path())

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from incidentbot.cli import EXIT_SIGPIPE
+from tests.cli.running import SLACK_ENV, run, run_into_closed_pipe
+from tests.config.example_file import with_example_divisions
 from tests.fakeslack import FakeSlack
 from tests.support.harness import start_harness
-
-
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "INCIDENTBOT_", "DATABASE_URL"))}
-    base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "incidentbot", *args], cwd=cwd, env=base, capture_output=True,
-                          text=True, timeout=60)
 
 
 def test_manifest_is_complete_json(tmp_path: Path) -> None:
@@ -75,12 +68,34 @@ def test_postmortem_prints_markdown(database_url: str, fake_slack: FakeSlack, tm
     assert "expired certificate" in result.stdout and "What went well?" in result.stdout
     missing = run("postmortem", "OUT-42", cwd=tmp_path, env={"DATABASE_URL": database_url})
     assert missing.returncode == 1 and "OUT-42" in missing.stderr
+    code, stderr = run_into_closed_pipe("postmortem", "OUT-1", cwd=tmp_path, env={"DATABASE_URL": database_url})
+    assert (code, stderr) == (EXIT_SIGPIPE, "")  # `incidentbot postmortem OUT-1 | head`
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["manifest"], EXIT_SIGPIPE), (["example-config"], EXIT_SIGPIPE), (["check-config"], EXIT_SIGPIPE),
+     ([], 2), (["--help"], 0)],  # argparse itself ignores a failed write of its help
+)
+def test_printing_commands_stop_quietly_when_the_reader_goes(args: list[str], expected: int, tmp_path: Path) -> None:
+    code, stderr = run_into_closed_pipe(*args, cwd=tmp_path, env=SLACK_ENV)
+    assert (code, stderr) == (expected, "")
+
+
+def test_example_config_passes_its_own_check_in_an_empty_folder(tmp_path: Path) -> None:
+    result = run("example-config", cwd=tmp_path)
+    assert result.returncode == 0 and "[cadence]" in result.stdout
+    (tmp_path / "incidentbot.toml").write_text(result.stdout)
+    checked = run("check-config", cwd=tmp_path, env=SLACK_ENV)
+    assert checked.returncode == 0, checked.stderr
+    assert "0 division(s)" in checked.stdout
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["incidentbot.toml"]  # no database made
 
 
 def test_example_config_is_printed_and_valid(tmp_path: Path) -> None:
     result = run("example-config", cwd=tmp_path)
     assert result.returncode == 0 and "[cadence]" in result.stdout
-    (tmp_path / "incidentbot.toml").write_text(result.stdout)
+    (tmp_path / "incidentbot.toml").write_text(with_example_divisions(result.stdout))  # the examples taken up
     (tmp_path / "runbooks").mkdir()
     (tmp_path / "runbooks" / "payments.md").write_text("# Payments\n")
     checked = run("check-config", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ import pytest
 
 from incidentbot.config import (
     BotConfig,
+    CadenceConfig,
     ConfigError,
     DivisionConfig,
     Env,
@@ -25,6 +27,7 @@ from incidentbot.config import (
 )
 from incidentbot.domain.policy import Policy
 from incidentbot.durations import DURATION_HINT, format_duration, parse_duration
+from tests.config.example_file import example_text, with_example_divisions
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_VARS = (
@@ -114,9 +117,14 @@ def test_empty_file_means_defaults(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, "")) == BotConfig()
 
 
-def test_example_file_shows_the_defaults_and_two_divisions(tmp_path: Path) -> None:
+def test_example_file_is_all_defaults_as_given(tmp_path: Path) -> None:
     example = tmp_path / "incidentbot.toml"
     shutil.copy(REPO / "incidentbot" / "example.toml", example)
+    assert load_config(example) == load_config(None)  # no runbooks folder needed: nothing to adapt first
+
+
+def test_example_file_shows_the_defaults_and_two_divisions(tmp_path: Path) -> None:
+    example = write(tmp_path, with_example_divisions(example_text()))
     write(tmp_path / "runbooks", "# Payments runbook\n", name="payments.md")
     config = load_config(example)
     assert config.model_dump(exclude={"divisions"}) == BotConfig().model_dump(exclude={"divisions"})
@@ -125,6 +133,31 @@ def test_example_file_shows_the_defaults_and_two_divisions(tmp_path: Path) -> No
         DivisionConfig(name="search"),
     )
     assert config.runbook_path("payments") == tmp_path.resolve() / "runbooks" / "payments.md"
+
+
+def _example_keys() -> dict[str, set[str]]:
+    """The keys the example file shows, by table, counting the commented-out examples."""
+    data = tomllib.loads(with_example_divisions(example_text()))
+    return {
+        "": set(data) - {"cadence", "divisions"},
+        "cadence": set(data["cadence"]),
+        "divisions": {key for division in data["divisions"] for key in division},
+    }
+
+
+def test_example_file_shows_every_key_of_products_contract() -> None:
+    product = tomllib.loads(PRODUCT_DEFAULTS_TOML)
+    contract = {"": set(product) - {"cadence"}, "cadence": set(product["cadence"]),
+                "divisions": {"name", "channel", "runbook"}}  # PRODUCT.md's example [[divisions]] entry
+    shown = _example_keys()
+    assert all(contract[table] <= shown[table] for table in contract), (contract, shown)
+
+
+def test_example_file_shows_every_key_the_bot_reads() -> None:
+    models = {"": BotConfig, "cadence": CadenceConfig, "divisions": DivisionConfig}
+    shown = _example_keys()
+    for table, model in models.items():
+        assert set(model.model_fields) - {"cadence", "divisions"} == shown[table], table
 
 
 def test_default_policy_equals_the_domains() -> None:
