@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,23 @@ def _file_for_folder(tmp_path: Path) -> tuple[str, list[str]]:
     return f"sqlite:///{path}", [str(path), f"the folder {path.parent} is not a folder", "DATABASE_URL"]
 
 
+LOCKED: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _unlock_folders() -> Iterator[None]:
+    yield
+    while LOCKED:
+        subprocess.run(["chattr", "-i", str(LOCKED.pop())], check=True)
+
+
 def _read_only_folder(tmp_path: Path) -> tuple[str, list[str]]:
-    if os.geteuid() == 0:
-        pytest.skip("root writes into read-only folders")
     folder = tmp_path / "locked"
     folder.mkdir(mode=0o555)
+    if os.geteuid() == 0:
+        # Root writes through permission bits (CI runs as root); an immutable folder stops root too.
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+        LOCKED.append(folder)
     return f"sqlite:///{folder / 'bot.db'}", [f"the folder {folder} is not writable", "DATABASE_URL"]
 
 
