@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from _setup import database
 from slack_sdk import WebClient
 
-from incidentbot.slack.deliverer import Deliverer
-from incidentbot.slack.pacing import ChannelPacer
+from incidentbot.slack.delivery import ChannelPacer, Deliverer
 from incidentbot.store import outbox
 from incidentbot.store.database import connect
 from incidentbot.store.outbox import OutboxMessage

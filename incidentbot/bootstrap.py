@@ -23,8 +23,7 @@ from incidentbot.config import Env, Settings
 from incidentbot.scheduler.ticker import Ticker
 from incidentbot.service.context import Context
 from incidentbot.slack.app import build_app
-from incidentbot.slack.deliverer import Deliverer
-from incidentbot.slack.pacing import ChannelPacer
+from incidentbot.slack.delivery import ChannelPacer, Deliverer
 from incidentbot.store import database
 from incidentbot.store.database import Database
 from incidentbot.store.unit_of_work import UnitOfWork

@@ -14,6 +14,8 @@ from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.unit_of_work import UnitOfWork
 
 ROOT = "$root"
+# The purpose of a post telling people that another post could not be delivered.
+NOTICE = "failure_notice"
 
 
 def incident_key(incident: Incident) -> str:
@@ -84,6 +86,17 @@ class Posts:
             method=method, args=args, ordering_key=incident_key(incident), incident_number=incident.number,
             purpose=purpose,
         ))  # fmt: skip
+
+
+def failure_notices(incident: Incident, msg: Message, *, in_thread: bool) -> list[OutboxMessage]:
+    """Tell the commander (DM) and, when `in_thread`, the thread that a post could not be delivered. They are
+    marked as notices: when one of them fails too, nobody is told again."""
+    targets = [{"channel": f"@{incident.commander}"}] + ([{"channel": ROOT, "thread_ts": ROOT}] if in_thread else [])
+    return [
+        OutboxMessage(method="chat.postMessage", args={**target, **_content(msg)}, ordering_key=incident_key(incident),
+                      incident_number=incident.number, purpose=NOTICE)
+        for target in targets
+    ]  # fmt: skip
 
 
 def _content(msg: Message) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, select, update
 
 from incidentbot.store.database import insert_ignoring_conflict
 from incidentbot.store.tables import slack_holds
@@ -21,7 +21,3 @@ def hold(conn: Connection, method: str, until: datetime) -> None:
 def active(conn: Connection, now: datetime) -> dict[str, datetime]:
     rows = conn.execute(select(slack_holds.c.method, slack_holds.c.until).where(slack_holds.c.until > now))
     return {row.method: row.until for row in rows}
-
-
-def forget_expired(conn: Connection, now: datetime) -> None:
-    conn.execute(delete(slack_holds).where(slack_holds.c.until <= now))

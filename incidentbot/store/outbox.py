@@ -160,26 +160,12 @@ def has_pending(conn: Connection, *, ordering_key: str) -> bool:
     return conn.execute(stmt).first() is not None
 
 
-def result_of(conn: Connection, *, incident_number: int, purpose: str) -> tuple[str | None, str | None]:
-    row = conn.execute(
-        select(outbox.c.result_channel, outbox.c.result_ts)
-        .where(outbox.c.incident_number == incident_number, outbox.c.purpose == purpose, outbox.c.state == DELIVERED)
-        .order_by(outbox.c.id.desc())
-        .limit(1)
-    ).first()
-    return (row.result_channel, row.result_ts) if row else (None, None)
-
-
 def counts(conn: Connection, *, incident_number: int | None = None) -> dict[str, int]:
     stmt = select(outbox.c.state, func.count()).group_by(outbox.c.state)
     if incident_number is not None:
         stmt = stmt.where(outbox.c.incident_number == incident_number)
     found = {state: int(n) for state, n in conn.execute(stmt)}
     return {PENDING: found.get(PENDING, 0), DELIVERED: found.get(DELIVERED, 0), FAILED: found.get(FAILED, 0)}
-
-
-def next_attempt_at(conn: Connection) -> datetime | None:
-    return conn.execute(select(func.min(outbox.c.next_attempt_at)).where(outbox.c.state == PENDING)).scalar()
 
 
 def latest_root_render(conn: Connection, *, incident_number: int, up_to: int) -> tuple[str, dict[str, Any]] | None:

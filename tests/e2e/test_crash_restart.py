@@ -3,7 +3,7 @@
 Real `incidentbot serve` processes on one SQLite file (the default deployment): the fake Slack stores a post
 and then holds its answer, the process is SIGKILLed while it waits, and a new process on the same database
 must finish the work without posting anything a second time. (On PostgreSQL, rows left by a dead process
-are taken over when their lease runs out; tests/test_deliverer.py covers that on both databases.)
+are taken over when their lease runs out; tests/slack/delivery/test_earlier.py covers that on both databases.)
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from incidentbot.slack.failures import Action, backoff, classify, passing, retry_after
+from incidentbot.slack.delivery.policy import Action, backoff, classify, passing, retry_after
 from tests.fakeslack import FakeSlack
 
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from incidentbot.slack import pacing
-from incidentbot.slack.pacing import ChannelPacer, MethodCooldown
+from incidentbot.slack.delivery import pacing
+from incidentbot.slack.delivery.pacing import ChannelPacer, MethodCooldown
 
 
 class FakeTime:

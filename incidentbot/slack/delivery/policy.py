@@ -19,6 +19,7 @@ class Action(StrEnum):
     JOIN = "join"  # the bot is not in the channel: join, then post
     RECREATE = "recreate"  # the channel is gone or archived: find or create it again
     FAIL = "fail"  # permanent: Slack will never accept this call
+    WAIT = "wait"  # nothing was sent (a Retry-After, a thread being re-created): try again, no attempt spent
 
 
 @dataclass(frozen=True)
