@@ -81,9 +81,13 @@ def test_killed_again_and_again_mid_delivery_then_everything_arrives_once_in_ord
     # short, so the due work (the update reminder) falls due while no process runs.
     fake_slack.delay("chat.postMessage", 0.15, after_store=True, times=None)
     config = '[cadence]\nsev1 = "3s"\n'
+    # The first process plans its update reminder an hour out: only the second process's updates may plan one
+    # that falls due during the test. With 3s here too, a restart slower than the cadence (a loaded machine)
+    # let Step 3's reminder fall due before Step 4, so the bot rightly reminded twice, once per due time.
+    first_config = '[cadence]\nsev1 = "1h"\n'
     steps = [f"Step {n}" for n in range(1, 7)]
 
-    first = serve(url, fake_slack, tmp_path, "first", config).start()
+    first = serve(url, fake_slack, tmp_path, "first", first_config).start()
     try:
         assert first.command("declare --division payments --sev 1 Checkout down").status_code == 200
         for step in steps[:3]:
@@ -93,6 +97,7 @@ def test_killed_again_and_again_mid_delivery_then_everything_arrives_once_in_ord
     finally:
         first.stop()
 
+    time.sleep(3.5)  # a restart slower than the short cadence: nothing planned before the crash falls due
     second = serve(url, fake_slack, tmp_path, "second", config).start()
     try:
         for step in steps[3:]:
