@@ -27,7 +27,7 @@ from incidentbot.store.database import connect
 from incidentbot.store.tables import outbox
 from tests.fakeslack import FakeSlack
 from tests.support.databases import PostgresTemplates, require_postgres
-from tests.support.harness import start_harness
+from tests.support.harness import Clock, digest_far_from, start_harness
 from tests.support.process import ServeProcess
 
 ROLLUP_EVERY = 2.0
@@ -144,7 +144,10 @@ def test_two_schedulers_acting_on_one_incident_at_once_do_not_deadlock(database_
                                                                        tmp_path: Path) -> None:
     """Two processes each claimed one of an incident's due rows and act at the same moment. Both lock the
     incident before the due row, as commands do, so neither waits on the other in a cycle."""
-    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, tick_interval=3600) as bot:
+    clock = Clock()
+    config = {"daily_digest_at": digest_far_from(clock())}  # a digest due as well would be the first row claimed
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, tick_interval=3600,
+                       clock=clock, config=config) as bot:
         bot.reply("declare --division payments --sev 2 Card auth down")
         bot.delivered()  # before the clock jumps, so no post in flight looks abandoned
         bot.clock.advance(timedelta(minutes=50))  # the update is due (30 min) and overdue (45 min)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,12 @@ from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.tables import outbox as outbox_table
 from tests.fakeslack import FakeSlack
 from tests.support.databases import SqliteTemplates
+from tests.support.harness import Clock
 
 Spy = list[tuple[float, str, int]]
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+now = Clock()  # a fixed instant plus real elapsed time: nothing here depends on the time of day
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -23,14 +24,41 @@ from tests.support import slack_requests as sr
 API_TOKEN = "test-api-token"
 
 
-class Clock:
-    """Real time plus an adjustable offset, so tests can jump ahead without sleeping."""
+# Test clocks start at a fixed instant, never at the time of day the suite happens to run: a Wednesday at 10:00
+# UTC, an hour past the default 09:00 digest and far from a weekend or a DST change. CI runs the scheduling
+# tests again from other instants (just before the digest, just before a DST change) with this variable.
+CLOCK_ENV = "INCIDENTBOT_TEST_CLOCK"
+DEFAULT_START = datetime(2026, 1, 14, 10, 0, tzinfo=UTC)
 
-    def __init__(self) -> None:
+
+def clock_start() -> datetime:
+    """The instant test clocks start at: INCIDENTBOT_TEST_CLOCK (ISO 8601, e.g. 2026-03-29T00:58:00Z) or the default."""
+    value = os.environ.get(CLOCK_ENV, "").strip()
+    if not value:
+        return DEFAULT_START
+    start = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if start.tzinfo is None:
+        raise ValueError(f"{CLOCK_ENV}={value!r} needs a UTC offset, e.g. 2026-03-29T00:58:00Z")
+    return start.astimezone(UTC)
+
+
+def digest_far_from(moment: datetime) -> str:
+    """A `daily_digest_at` (UTC) twelve hours from `moment`, for tests about something else that jump the clock
+    by minutes or run real processes: the daily digest then never falls due in the middle of them."""
+    return f"{(moment + timedelta(hours=12)).astimezone(UTC):%H:%M}"
+
+
+class Clock:
+    """A fixed start instant, plus the real time elapsed since the clock was made, plus an adjustable offset:
+    time flows as it does for real (leases, waits), and tests jump ahead without sleeping."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.start = start or clock_start()
+        self._made = time.monotonic()
         self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return self.start + timedelta(seconds=time.monotonic() - self._made) + self.offset
 
     def advance(self, delta: timedelta) -> None:
         self.offset += delta
