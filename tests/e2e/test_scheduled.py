@@ -6,7 +6,7 @@ The harness clock is advanced and the ticker called, so hours and days pass in m
 from __future__ import annotations
 
 import json
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,6 +114,15 @@ def test_daily_digest_at_local_time_lists_the_last_day(database_url: str, fake_s
         assert "Outage digest: 0 declared, 0 resolved, 1 still open" in digests[-1] and "OUT-1" not in digests[-1]
 
 
+def working_days_after(moment: datetime, days: int) -> datetime:
+    """`days` whole days later, counting Monday to Friday (UTC) only: postmortem_due is in working days."""
+    while days:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
 def test_postmortem_reminder_to_the_commander_after_postmortem_due(bot: Harness) -> None:
     bot.reply("declare --division payments --sev 2 --commander <@U0BOB> Card auth down")
     bot.reply("ack OUT-1", user="U0BOB")
@@ -121,7 +130,9 @@ def test_postmortem_reminder_to_the_commander_after_postmortem_due(bot: Harness)
     bot.click(ids.CONFIRM_CANCEL, {"incident": 2}, user="U0ALICE")
     bot.pass_time(timedelta(hours=2))
     resolve(bot, 1)
-    bot.pass_time(timedelta(days=2) - timedelta(seconds=10))
+    resolved_at = datetime.fromisoformat(bot.api("/api/incidents/OUT-1").json()["resolved_at"])
+    due_at = working_days_after(resolved_at, 2)  # two days from early in the week; four from a Thursday
+    bot.pass_time(due_at - bot.clock() - timedelta(seconds=10))
     assert [m for m in bot.fake.dms("U0BOB") if "postmortem is due" in text_of(m)] == []
     bot.pass_time(timedelta(seconds=10))
     [reminder] = [text_of(m) for m in bot.fake.dms("U0BOB") if "postmortem is due" in text_of(m)]
