@@ -6,7 +6,7 @@ The harness clock is advanced and the ticker called, so hours and days pass in m
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,13 +114,14 @@ def test_daily_digest_at_local_time_lists_the_last_day(database_url: str, fake_s
         assert "Outage digest: 0 declared, 0 resolved, 1 still open" in digests[-1] and "OUT-1" not in digests[-1]
 
 
-def working_days_after(moment: datetime, days: int) -> datetime:
-    """`days` whole days later, counting Monday to Friday (UTC) only: postmortem_due is in working days."""
+def working_days_after(moment: datetime, days: int, zone: tzinfo) -> datetime:
+    """`days` whole days later on the local calendar, counting Monday to Friday only (postmortem_due)."""
+    local = moment.astimezone(zone)
     while days:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
+        local = (local + timedelta(days=1)).astimezone(zone)
+        if local.weekday() < 5:
             days -= 1
-    return moment
+    return local.astimezone(UTC)
 
 
 def test_postmortem_reminder_to_the_commander_after_postmortem_due(bot: Harness) -> None:
@@ -131,7 +132,8 @@ def test_postmortem_reminder_to_the_commander_after_postmortem_due(bot: Harness)
     bot.pass_time(timedelta(hours=2))
     resolve(bot, 1)
     resolved_at = datetime.fromisoformat(bot.api("/api/incidents/OUT-1").json()["resolved_at"])
-    due_at = working_days_after(resolved_at, 2)  # two days from early in the week; four from a Thursday
+    # Two days from early in the week; four from a Thursday.
+    due_at = working_days_after(resolved_at, 2, bot.bot.ctx.config.tz)
     bot.pass_time(due_at - bot.clock() - timedelta(seconds=10))
     assert [m for m in bot.fake.dms("U0BOB") if "postmortem is due" in text_of(m)] == []
     bot.pass_time(timedelta(seconds=10))

@@ -28,6 +28,7 @@ API_TOKEN = "test-api-token"
 # UTC, an hour past the default 09:00 digest and far from a weekend or a DST change. CI runs the scheduling
 # tests again from other instants (just before the digest, just before a DST change) with this variable.
 CLOCK_ENV = "INCIDENTBOT_TEST_CLOCK"
+TIMEZONE_ENV = "INCIDENTBOT_TEST_TIMEZONE"  # e.g. Europe/Berlin: the `timezone` of bots whose test sets none
 DEFAULT_START = datetime(2026, 1, 14, 10, 0, tzinfo=UTC)
 
 
@@ -43,8 +44,8 @@ def clock_start() -> datetime:
 
 
 def digest_far_from(moment: datetime) -> str:
-    """A `daily_digest_at` (UTC) twelve hours from `moment`, for tests about something else that jump the clock
-    by minutes or run real processes: the daily digest then never falls due in the middle of them."""
+    """A `daily_digest_at` twelve hours from `moment` in UTC (ten or more in any other `timezone`), for tests
+    about something else that jump the clock by minutes or run real processes: no digest falls due mid-test."""
     return f"{(moment + timedelta(hours=12)).astimezone(UTC):%H:%M}"
 
 
@@ -70,7 +71,10 @@ def make_settings(database_url: str, fake: FakeSlack, config: dict[str, Any] | N
         slack_app_token=None, slack_api_url=fake.url, database_url=database_url, incidentbot_config=None,
         incidentbot_api_token=SecretStr(API_TOKEN),
     )  # fmt: skip
-    bot_config = config_from_mapping(config or {}, base_dir=base_dir)
+    config = dict(config or {})
+    if os.environ.get(TIMEZONE_ENV) and "timezone" not in config:
+        config["timezone"] = os.environ[TIMEZONE_ENV]
+    bot_config = config_from_mapping(config, base_dir=base_dir)
     return Settings(env=env, bot=bot_config, config_path=None)
 
 
