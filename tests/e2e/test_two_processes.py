@@ -57,7 +57,10 @@ def test_two_processes_send_each_reminder_and_each_scheduled_post_once(
     pg_templates: PostgresTemplates, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     require_postgres()
-    digest_at = (datetime.now(UTC) + timedelta(seconds=7)).time().replace(microsecond=0)
+    # About the wall clock: the digest falls due for real, soon after both processes are up. Starting two
+    # processes can take several seconds on a loaded machine, and a digest time already passed when they
+    # plan it would be tomorrow's: leave room.
+    digest_at = (datetime.now(UTC) + timedelta(seconds=15)).time().replace(microsecond=0)
     config = (
         f'summary_interval = "{ROLLUP_EVERY:g}s"\n'
         f"daily_digest_at = {digest_at.isoformat()}\n"  # a TOML local time, to the second
