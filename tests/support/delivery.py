@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,12 +15,12 @@ from incidentbot.store.database import Database
 from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.tables import outbox as outbox_table
 from tests.fakeslack import FakeSlack
+from tests.support.harness import Clock
 
 Spy = list[tuple[float, str, int]]
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+now = Clock()  # a fixed instant plus real elapsed time: nothing here depends on the time of day
 
 
 def client_for(fake: FakeSlack) -> WebClient:

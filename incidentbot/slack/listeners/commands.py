@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -55,69 +56,125 @@ def register(app: App, *, ctx: Context) -> None:
 
 
 def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Reply:
-    """What `/outage …` does for `caller`; returns the ephemeral answer. Changes are committed on return."""
+    """What `/outage …` does for `caller`; returns the ephemeral answer. Changes are committed on return.
+    (`/outage declare` with no text opens the form instead: `on_outage` never passes OpenDeclareModal here.)"""
     if isinstance(parsed, ParseError):
         return _reply(error_message(parsed.message, parsed.usage))
-    match parsed:
-        case c.Help(topic=topic):
-            return _reply(help_message(topic))
-        case c.Declare():
-            incident = declaring.declare(parsed, caller=caller, ctx=ctx)
-            where = ctx.config.channel_for(incident.division)
-            label = "Drill " if incident.drill else ""
-            return _say(f"{label}{incident.label} declared (SEV{incident.severity}, {incident.division}). "
-                        f"Follow it in the thread in #{where}.")
-        case c.Update():
-            incident = lifecycle.post_update(parsed, caller=caller, ctx=ctx)
-            if parsed.status is Status.RESOLVED:
-                return _reply(confirm_resolve(incident, summary=parsed.text))
-            return _say(f"Update posted to {incident.label}.")
-        case c.Note():
-            incident = lifecycle.add_note(parsed, caller=caller, ctx=ctx)
-            return _say(f"Noted on {incident.label}'s timeline.")
-        case c.ChangeSeverity():
-            incident = lifecycle.change_severity(parsed, caller=caller, ctx=ctx)
-            return _say(f"{incident.label} is now SEV{incident.severity}.")
-        case c.SetFields():
-            incident = lifecycle.set_fields(parsed, caller=caller, ctx=ctx)
-            return _say(f"Recorded on {incident.label}.")
-        case c.Resolve(ref=ref, summary=summary):
-            incident = lifecycle.check_can_close(ref, caller=caller, ctx=ctx, verb="resolve")
-            return _reply(confirm_resolve(incident, summary=summary))
-        case c.Cancel(ref=ref):
-            incident = lifecycle.check_can_close(ref, caller=caller, ctx=ctx, verb="cancel")
-            return _reply(confirm_cancel(incident))
-        case c.RequestHandoff():
-            incident = roles.request_handoff(parsed, caller=caller, ctx=ctx)
-            return _say(f"Asked <@{parsed.to}> to take over as {parsed.role} of {incident.label}. "
-                        f"The role stays where it is until they accept.")
-        case c.Ack() | c.Decline():
-            incident, answered = roles.answer_handoff(parsed, caller=caller, ctx=ctx)
-            verb = "are now the" if isinstance(parsed, c.Ack) else "declined the"
-            names = " and ".join(str(h.role) for h in answered)
-            return _say(f"You {verb} {names} of {incident.label}.")
-        case c.ListOpen():
-            return _reply(incident_list(queries.open_incidents(ctx), now=ctx.clock()))
-        case c.ShowStatus(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
-            status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
-                                     undelivered=view.undelivered)
-            if view.failed:
-                failed = (f"⚠️ {view.failed} Slack post(s) for {view.incident.label} could not be delivered; "
-                          "see the timeline.")
-                status = compose(status.text, [*status.blocks, context(failed)])
-            return _reply(status)
-        case c.ShowTimeline(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
-            return _reply(timeline_message(view.incident, view.timeline))
-        case c.Postmortem(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
-            draft = postmortem_markdown(view.incident, view.timeline)
-            return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
-        case c.AddAction() | c.ListActions() | c.DoneAction():
-            return _reply(error_message(NOT_YET, None))
-        case _:
-            return _reply(error_message("That command is not available in this version of incidentbot.", None))
+    return HANDLERS[type(parsed)](parsed, caller, ctx)
+
+
+# ----- one small function per command, and the table from command type to it -----------------------------
+
+Handler = Callable[[Any, Caller, Context], Reply]
+
+
+def _help(cmd: c.Help, caller: Caller, ctx: Context) -> Reply:
+    return _reply(help_message(cmd.topic))
+
+
+def _declare(cmd: c.Declare, caller: Caller, ctx: Context) -> Reply:
+    incident = declaring.declare(cmd, caller=caller, ctx=ctx)
+    where = ctx.config.channel_for(incident.division)
+    label = "Drill " if incident.drill else ""
+    return _say(f"{label}{incident.label} declared (SEV{incident.severity}, {incident.division}). "
+                f"Follow it in the thread in #{where}.")
+
+
+def _update(cmd: c.Update, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.post_update(cmd, caller=caller, ctx=ctx)
+    if cmd.status is Status.RESOLVED:
+        return _reply(confirm_resolve(incident, summary=cmd.text))
+    return _say(f"Update posted to {incident.label}.")
+
+
+def _note(cmd: c.Note, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.add_note(cmd, caller=caller, ctx=ctx)
+    return _say(f"Noted on {incident.label}'s timeline.")
+
+
+def _change_severity(cmd: c.ChangeSeverity, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.change_severity(cmd, caller=caller, ctx=ctx)
+    return _say(f"{incident.label} is now SEV{incident.severity}.")
+
+
+def _set_fields(cmd: c.SetFields, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.set_fields(cmd, caller=caller, ctx=ctx)
+    return _say(f"Recorded on {incident.label}.")
+
+
+def _resolve(cmd: c.Resolve, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.check_can_close(cmd.ref, caller=caller, ctx=ctx, verb="resolve")
+    return _reply(confirm_resolve(incident, summary=cmd.summary))
+
+
+def _cancel(cmd: c.Cancel, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.check_can_close(cmd.ref, caller=caller, ctx=ctx, verb="cancel")
+    return _reply(confirm_cancel(incident))
+
+
+def _request_handoff(cmd: c.RequestHandoff, caller: Caller, ctx: Context) -> Reply:
+    incident = roles.request_handoff(cmd, caller=caller, ctx=ctx)
+    return _say(f"Asked <@{cmd.to}> to take over as {cmd.role} of {incident.label}. "
+                f"The role stays where it is until they accept.")
+
+
+def _answer_handoff(cmd: c.Ack | c.Decline, caller: Caller, ctx: Context) -> Reply:
+    incident, answered = roles.answer_handoff(cmd, caller=caller, ctx=ctx)
+    verb = "are now the" if isinstance(cmd, c.Ack) else "declined the"
+    names = " and ".join(str(h.role) for h in answered)
+    return _say(f"You {verb} {names} of {incident.label}.")
+
+
+def _list_open(cmd: c.ListOpen, caller: Caller, ctx: Context) -> Reply:
+    return _reply(incident_list(queries.open_incidents(ctx), now=ctx.clock()))
+
+
+def _show_status(cmd: c.ShowStatus, caller: Caller, ctx: Context) -> Reply:
+    view = queries.incident_for(ctx, caller, cmd.ref)
+    status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
+                             undelivered=view.undelivered)
+    if view.failed:
+        failed = (f"⚠️ {view.failed} Slack post(s) for {view.incident.label} could not be delivered; "
+                  "see the timeline.")
+        status = compose(status.text, [*status.blocks, context(failed)])
+    return _reply(status)
+
+
+def _show_timeline(cmd: c.ShowTimeline, caller: Caller, ctx: Context) -> Reply:
+    view = queries.incident_for(ctx, caller, cmd.ref)
+    return _reply(timeline_message(view.incident, view.timeline))
+
+
+def _postmortem(cmd: c.Postmortem, caller: Caller, ctx: Context) -> Reply:
+    view = queries.incident_for(ctx, caller, cmd.ref)
+    draft = postmortem_markdown(view.incident, view.timeline)
+    return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
+
+
+def _action_items(cmd: c.AddAction | c.ListActions | c.DoneAction, caller: Caller, ctx: Context) -> Reply:
+    return _reply(error_message(NOT_YET, None))
+
+
+HANDLERS: dict[type, Handler] = {
+    c.Help: _help,
+    c.Declare: _declare,
+    c.Update: _update,
+    c.Note: _note,
+    c.ChangeSeverity: _change_severity,
+    c.SetFields: _set_fields,
+    c.Resolve: _resolve,
+    c.Cancel: _cancel,
+    c.RequestHandoff: _request_handoff,
+    c.Ack: _answer_handoff,
+    c.Decline: _answer_handoff,
+    c.ListOpen: _list_open,
+    c.ShowStatus: _show_status,
+    c.ShowTimeline: _show_timeline,
+    c.Postmortem: _postmortem,
+    c.AddAction: _action_items,
+    c.ListActions: _action_items,
+    c.DoneAction: _action_items,
+}
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
