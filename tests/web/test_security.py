@@ -122,7 +122,7 @@ def test_serve_has_no_switch_to_turn_verification_off() -> None:
     helped = subprocess.run([sys.executable, "-m", "incidentbot", "serve", "--help"], capture_output=True,
                             text=True, check=True).stdout  # fmt: skip
     switches = set(re.findall(r"--[\w-]+", helped))
-    assert switches <= {"--host", "--port", "--help"}, switches
+    assert switches <= {"--host", "--port", "--help", "--config", "--log-level"}, switches
     assert not [name for name in Env.model_fields if re.search("verif|insecure|skip|signature", name)]
 
 
