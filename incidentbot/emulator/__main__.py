@@ -1,4 +1,4 @@
-"""Run the fake standalone: ``python -m tests.fakeslack --port 8099``, then point the bot at it with
+"""Run the fake standalone: ``python -m incidentbot.emulator --port 8099``, then point the bot at it with
 ``SLACK_API_URL=http://127.0.0.1:8099/api/`` and ``SLACK_BOT_TOKEN=xoxb-test``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from .server import DEFAULT_TOKEN, FakeSlack
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakeslack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m incidentbot.emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099, help="0 picks a free port")
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="the bot token the fake accepts")
