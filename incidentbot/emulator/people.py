@@ -70,8 +70,9 @@ class People:
         channel = self.slack.channel_by_id(channel_id)
         name = channel.name if channel is not None and not channel.is_im else "directmessage"
         url = self._response_url(user, channel_id)
-        body = slash_command(self._escape(text), user=user, user_name=self._name(user), channel_id=channel_id, channel_name=name,
-                             response_url=url, trigger_id=self._new_trigger(user), command=command)  # fmt: skip
+        body = slash_command(self._escape(text), user=user, user_name=self._name(user), channel_id=channel_id,
+                             channel_name=name, response_url=url, trigger_id=self._new_trigger(user),
+                             command=command)  # fmt: skip
         answer = self.link.post(body)
         self._acked(user, channel_id, answer, f"{command} {text}".strip())
         return answer
