@@ -38,6 +38,7 @@ class Modal:
     view_id: str
     view: dict[str, Any]  # as the app last set it, with "id" and "hash"
     errors: dict[str, str] = field(default_factory=dict)
+    seen_hash: str = ""  # the emulator's hash of the view when last taken in: views.update changes it
 
 
 @dataclass
@@ -146,12 +147,12 @@ class People:
             self._ephemerals_seen = len(ephemerals)
             for v in views[self._views_seen :]:
                 if v.kind == "modal":
-                    self._modals[v.user] = Modal(v.id, v.to_api())
+                    self._modals[v.user] = Modal(v.id, v.to_api(), seen_hash=v.hash)
             self._views_seen = len(views)
             for modal in self._modals.values():
                 current = next((v for v in views if v.id == modal.view_id), None)
-                if current is not None and current.hash != modal.view.get("hash"):
-                    modal.view, modal.errors = current.to_api(), {}
+                if current is not None and current.hash != modal.seen_hash:
+                    modal.view, modal.errors, modal.seen_hash = current.to_api(), {}, current.hash
 
     # ------------------------------------------------------------------------------------ inside
 

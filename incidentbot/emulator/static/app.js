@@ -122,7 +122,7 @@ const App = (() => {
   function drawChannel(state) {
     const channel = state.channels.find((c) => c.id === view.channel);
     $("channel-title").textContent = channel ? channelLabel(channel, state) : "No channels yet";
-    $("channel-topic").textContent = channel ? channel.topic : "";
+    $("channel-topic").innerHTML = channel ? Blocks.mrkdwn(channel.topic, names(state)) : "";
     const box = $("messages");
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
     if (!channel) { box.replaceChildren(); return; }
