@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import socket
 import tempfile
 import threading
@@ -21,7 +22,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from incidentbot.bootstrap import Bot, Options, build_bot
-from incidentbot.config import Env, Settings, config_from_mapping
+from incidentbot.config import ConfigError, Env, Settings, config_from_mapping
 from incidentbot.emulator.people import People
 from incidentbot.emulator.ui import SlackEmulator
 from incidentbot.playground.actors import ScenarioRunner
@@ -60,7 +61,10 @@ def free_port(host: str) -> int:
 def start_playground(*, host: str, port: int, folder: Path, bot_port: int | None = None) -> Playground:
     """Start the emulator (its page and Web API) and build the bot; the caller serves ``bot.web`` on bot_url."""
     slack = SlackEmulator(token=BOT_TOKEN, host=host, port=port)
-    slack.start()
+    try:
+        slack.start()
+    except OSError as error:
+        raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port") from None
     try:
         bot_port = bot_port or free_port(host)
         bot_url = f"http://{host}:{bot_port}"
@@ -116,6 +120,9 @@ def run_playground(*, host: str, port: int, scenario: Scenario | None, speed: fl
     logging.getLogger("incidentbot").setLevel(log_level)
     with tempfile.TemporaryDirectory(prefix="incidentbot-playground-") as tmp:
         playground = start_playground(host=host, port=port, folder=Path(tmp))
+        # uvicorn stops gracefully on SIGTERM, then raises the signal again: ending with SystemExit instead of dying
+        # by the signal lets the temporary folder (the database) be removed. Ctrl-C ends with KeyboardInterrupt.
+        signal.signal(signal.SIGTERM, _exit_quietly)
         if scenario is not None:
             playground.runner = ScenarioRunner(scenario, playground.slack, _people(playground), speed=speed, say=say)
 
@@ -130,6 +137,10 @@ def run_playground(*, host: str, port: int, scenario: Scenario | None, speed: fl
         finally:
             playground.close()
     return 0
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _people(playground: Playground) -> People:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,12 @@ def test_the_command_refuses_a_bad_scenario_before_starting(tmp_path: Path, caps
     assert "steps[1].as: 'zoe' is not a person here" in capsys.readouterr().err
     assert main(["playground", "--speed", "0"]) == 2
     assert "--speed must be more than 0" in capsys.readouterr().err
+
+
+def test_a_taken_port_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["playground", "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
