@@ -13,7 +13,9 @@ from .people import People
 from .state import BOT_USER_ID, Channel, Message
 
 
-def snapshot(slack: Inspection, people: People, user: str, *, links: dict[str, str]) -> dict[str, Any]:
+def snapshot(
+    slack: Inspection, people: People, user: str, *, links: dict[str, str], banner: str = ""
+) -> dict[str, Any]:
     everyone = slack.everyone()
     channels = [_channel(c) for c in slack.all_channels() if _visible(c, user)]
     modal = people.modal(user)
@@ -26,6 +28,7 @@ def snapshot(slack: Inspection, people: People, user: str, *, links: dict[str, s
         "modal": asdict(modal) if modal is not None else None,
         "faults": slack.fault_summary(),
         "links": links,
+        "banner": banner,
     }
     state["version"] = hashlib.sha1(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return state

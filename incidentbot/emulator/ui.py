@@ -37,6 +37,7 @@ class SlackEmulator(FakeSlack):
         super().__init__(**kwargs)
         self.people: People | None = None
         self.links: dict[str, str] = {}
+        self.banner = ""  # a line the page shows under the channels, e.g. a scenario's progress
 
     def connect(self, request_url: str, signing_secret: str, **links: str) -> People:
         """Where the app listens; ``links`` are shown on the page (e.g. pages="http://…/incidents")."""
@@ -69,7 +70,7 @@ class SlackEmulator(FakeSlack):
         assert people is not None
         if what == "state":
             user = parse_qs(query).get("user", ["U0ALICE"])[0]
-            return json_reply(200, snapshot(self, people, user, links=self.links))
+            return json_reply(200, snapshot(self, people, user, links=self.links, banner=self.banner))
         if what == "command":
             text = str(data["text"]).strip()
             if not text.startswith("/"):

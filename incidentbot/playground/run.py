@@ -124,7 +124,11 @@ def run_playground(*, host: str, port: int, scenario: Scenario | None, speed: fl
         # by the signal lets the temporary folder (the database) be removed. Ctrl-C ends with KeyboardInterrupt.
         signal.signal(signal.SIGTERM, _exit_quietly)
         if scenario is not None:
-            playground.runner = ScenarioRunner(scenario, playground.slack, _people(playground), speed=speed, say=say)
+            def tell(line: str) -> None:
+                playground.slack.banner = line
+                say(line)
+
+            playground.runner = ScenarioRunner(scenario, playground.slack, _people(playground), speed=speed, say=tell)
 
         def ready() -> None:
             say(f"incidentbot playground: open {playground.url}")

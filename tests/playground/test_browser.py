@@ -120,6 +120,7 @@ def test_checkout_scenario_plays_a_whole_game_day(playground_process: Any, page:
         assert kind in kinds, kinds
     assert kinds.count("handoff_accepted") == 2
     page.goto(play.url)
+    expect(page.get_by_role("status").filter(has_text="scenario")).to_contain_text("finished with 0 problem(s)")
     open_channel(page, "checkout-outage")
     expect(page.locator(".message", has_text="OUT-1").first).to_contain_text("resolved")
     page.screenshot(path=tmp_path / "scenario.png")

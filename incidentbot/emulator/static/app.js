@@ -41,6 +41,8 @@ const App = (() => {
     drawPeople(state);
     drawLinks(state);
     drawFaults(state);
+    $("banner").hidden = !state.banner;
+    $("banner").textContent = state.banner || "";
     const visible = state.channels;
     if (!view.channel || !visible.some((c) => c.id === view.channel)) {
       const general = visible.find((c) => c.name === "general") || visible[0];
