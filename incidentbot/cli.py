@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
 def _playground_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     play = sub.add_parser("playground", help="try the bot with no Slack: a local workspace and its web page")
     play.add_argument("--port", type=int, default=3000, help="port of the page (default 3000)")
-    play.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    play.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1; whoever reaches the page can act as anyone)")
     play.add_argument("--scenario", help="play a scripted game day: a shipped name (checkout) or a .toml file")
     play.add_argument("--speed", type=float, default=1.0, help="scenario speed: its waits are divided by this")
     play.set_defaults(run=_playground)

@@ -11,6 +11,7 @@ import itertools
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,8 @@ class _Sent:
 
 
 class People:
-    def __init__(self, slack: Inspection, link: AppLink, *, new_response_url: Any, new_trigger: Any) -> None:
+    def __init__(self, slack: Inspection, link: AppLink, *, new_response_url: Callable[[], str],
+                 new_trigger: Callable[[str], str]) -> None:  # fmt: skip
         self.slack = slack
         self.link = link
         self._new_response_url = new_response_url
@@ -173,7 +175,7 @@ class People:
         return _MENTION.sub(mention, text)
 
     def _response_url(self, user: str, channel: str, note: int | None = None) -> str:
-        url: str = self._new_response_url()
+        url = self._new_response_url()
         with self._lock:
             self._sent[url.rsplit("/", 1)[1]] = _Sent(user, channel, note)
         return url

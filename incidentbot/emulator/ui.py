@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .faults import ANY
-from .interact import AppLink
+from .interact import Answer, AppLink
 from .people import People
 from .server import FakeSlack
 from .snapshot import snapshot
@@ -102,5 +102,5 @@ class SlackEmulator(FakeSlack):
         return json_reply(200, {"ok": True, "faults": self.fault_summary()})
 
 
-def _answered(answer: Any) -> Reply:
+def _answered(answer: Answer) -> Reply:
     return json_reply(200, {"ok": answer.ok, "status": answer.status, "error": answer.error, "body": answer.body})
