@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
 
     socket = sub.add_parser("socket", help="run the bot over Socket Mode (needs SLACK_APP_TOKEN)")
     socket.set_defaults(run=_socket)
+    from incidentbot.playground.command import add_playground  # its own module: this one stays small
+
+    add_playground(sub)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(title="db commands", metavar="DB_COMMAND")
@@ -63,32 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check-config", help="validate the configuration file and environment, then exit")
     check.set_defaults(run=_check_config)
-    _playground_parser(sub)
     return parser
-
-
-def _playground_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    play = sub.add_parser("playground", help="try the bot with no Slack: a local workspace and its web page")
-    play.add_argument("--port", type=int, default=3000, help="port of the page (default 3000)")
-    play.add_argument("--host", default="127.0.0.1",
-                      help="address to listen on (default 127.0.0.1; whoever reaches the page can act as anyone)")
-    play.add_argument("--scenario", help="play a scripted game day: a shipped name (checkout) or a .toml file")
-    play.add_argument("--speed", type=float, default=1.0, help="scenario speed: its waits are divided by this")
-    play.set_defaults(run=_playground)
-
-
-def _playground(args: argparse.Namespace) -> int:
-    from incidentbot.playground.run import run_playground
-    from incidentbot.playground.scenario import ScenarioError, load_scenario
-
-    if args.speed <= 0:
-        raise ConfigError(f"--speed must be more than 0, got {args.speed}")
-    try:
-        scenario = load_scenario(args.scenario) if args.scenario else None
-    except ScenarioError as error:
-        raise ConfigError(str(error)) from None
-    return run_playground(host=args.host, port=args.port, scenario=scenario, speed=args.speed,
-                          log_level=args.log_level, say=lambda line: print(line, flush=True))  # fmt: skip
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from incidentbot.emulator import FakeSlack
+from tests.fakeslack import FakeSlack
 from tests.support.harness import start_harness
 
 

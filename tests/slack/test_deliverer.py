@@ -12,7 +12,6 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from incidentbot.emulator import FakeSlack
 from incidentbot.slack.deliverer import METADATA_EVENT, Deliverer
 from incidentbot.slack.directory import ChannelDirectory
 from incidentbot.slack.pacing import ChannelPacer
@@ -20,6 +19,7 @@ from incidentbot.store import outbox
 from incidentbot.store.database import Database, connect
 from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.tables import outbox as outbox_table
+from tests.fakeslack import FakeSlack
 from tests.support.databases import SqliteTemplates
 
 Spy = list[tuple[float, str, int]]
