@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
 
     socket = sub.add_parser("socket", help="run the bot over Socket Mode (needs SLACK_APP_TOKEN)")
     socket.set_defaults(run=_socket)
+    from incidentbot.playground.command import add_playground  # its own module: this one stays small
+
+    add_playground(sub)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(title="db commands", metavar="DB_COMMAND")

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from incidentbot.bootstrap import Options, build_bot
+from incidentbot.emulator import FakeSlack
 from incidentbot.store import outbox
 from incidentbot.store.tables import outbox as outbox_table
-from tests.fakeslack import FakeSlack
 from tests.support.databases import SqliteTemplates
 from tests.support.harness import Clock, Harness, make_settings
 from tests.support.slack_reading import shown, stored_posts

@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from incidentbot.domain.due import DueKind
+from incidentbot.emulator import FakeSlack
 from incidentbot.store import due_work
-from tests.fakeslack import FakeSlack
 from tests.support.databases import SqliteTemplates
 from tests.support.harness import start_harness
 

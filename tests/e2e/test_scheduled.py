@@ -12,8 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from incidentbot.domain.due import next_daily
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
-from tests.fakeslack import FakeSlack
 from tests.support.harness import Harness, start_harness
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support import send
 from tests.support import slack_requests as sr
 from tests.support.process import ServeProcess, free_port

@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import select
 
 from incidentbot.domain.due import DueKind
+from incidentbot.emulator import FakeSlack
 from incidentbot.service import reminders
 from incidentbot.store import due_work
 from incidentbot.store.database import connect
 from incidentbot.store.tables import outbox
-from tests.fakeslack import FakeSlack
 from tests.support.databases import PostgresTemplates, require_postgres
 from tests.support.harness import Clock, digest_far_from, start_harness
 from tests.support.process import ServeProcess

@@ -16,9 +16,9 @@ from starlette.testclient import TestClient
 
 from incidentbot.bootstrap import Bot, Options, build_bot
 from incidentbot.config import Env, Settings, config_from_mapping
+from incidentbot.emulator import FakeSlack
 from incidentbot.store import outbox
 from incidentbot.store.tables import outbox as outbox_table
-from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 
 API_TOKEN = "test-api-token"

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
 from incidentbot.store.tables import due_work, incidents, outbox, timeline_events
-from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 from tests.support.databases import SqliteTemplates
 from tests.support.harness import API_TOKEN, Harness, start_harness

@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import func, select
 
 from incidentbot.config import Env
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
 from incidentbot.messages import text as t
 from incidentbot.store.tables import incidents, outbox, processed_requests, timeline_events
 from incidentbot.web import auth as web_auth
 from incidentbot.web.slack_events import signed_by_slack
-from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
 from tests.support.harness import API_TOKEN, Harness, start_harness

@@ -34,7 +34,7 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 ENVELOPE_TYPES = frozenset({"slash_commands", "interactive", "events_api"})
 
-log = logging.getLogger("tests.fakeslack.socket_mode")
+log = logging.getLogger("incidentbot.emulator.socket_mode")
 
 
 class SocketModeServer:

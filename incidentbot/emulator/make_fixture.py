@@ -6,7 +6,7 @@ the fake server and the test suite read the committed ``methods.json`` and nothi
 
 Usage::
 
-    python -m tests.fakeslack.make_fixture [REF_DIR] [--check]
+    python -m incidentbot.emulator.make_fixture [REF_DIR] [--check]
 
 ``--check`` exits 1 (without writing) when the committed fixture differs from what would be generated.
 """
@@ -101,7 +101,7 @@ def build(ref: Path) -> dict[str, Any]:
         "_source": (
             "Derived from slack-ruby/slack-api-ref (MIT, Copyright (c) 2015-2026 Daniel Doubrovkine, "
             "Artsy and Contributors): methods/<group>/<method>.json with methods/_patches arg_groups. "
-            "Regenerate with `python -m tests.fakeslack.make_fixture`; do not edit by hand."
+            "Regenerate with `python -m incidentbot.emulator.make_fixture`; do not edit by hand."
         ),
         "common_errors": sorted(common),
         "methods": methods,
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     if opts.check:
         current = FIXTURE.read_text(encoding="utf-8") if FIXTURE.exists() else ""
         if current != text:
-            print(f"{FIXTURE} is out of date; run python -m tests.fakeslack.make_fixture", file=sys.stderr)
+            print(f"{FIXTURE} is out of date; run python -m incidentbot.emulator.make_fixture", file=sys.stderr)
             return 1
         print(f"{FIXTURE} is up to date")
         return 0

@@ -18,10 +18,10 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.fakeslack import BOT_USER_ID, FakeSlack
-from tests.fakeslack.handlers import HANDLERS
-from tests.fakeslack.make_fixture import METHODS
-from tests.fakeslack.rules import Spec
+from incidentbot.emulator import BOT_USER_ID, FakeSlack
+from incidentbot.emulator.handlers import HANDLERS
+from incidentbot.emulator.make_fixture import METHODS
+from incidentbot.emulator.rules import Spec
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*hello*"}}
 MODAL = {"type": "modal", "title": {"type": "plain_text", "text": "Declare"}, "blocks": [SECTION]}
@@ -508,7 +508,7 @@ def test_inspection_returns_copies(fake: FakeSlack, client: WebClient) -> None:
 
 def test_standalone_entry_point() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakeslack", "--port", "0", "--quiet"],
+        [sys.executable, "-m", "incidentbot.emulator", "--port", "0", "--quiet"],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,

@@ -14,8 +14,9 @@ from . import conversations, views  # noqa: F401  (importing registers their han
 from .faults import RESPONSE_URL, Fault, Faults
 from .handlers import HANDLERS
 from .rules import FIXTURE_PATH, Args, SlackError, Spec, check_args, decode_json_args, parse_blocks
-from .state import Call, Rejection, Workspace
+from .state import Call, Rejection
 from .transport import Reply, decode_args, failure_reply, json_reply, text_reply
+from .workspace import Workspace
 
 # Methods that take the app-level token (xapp-…) instead of the bot token.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})

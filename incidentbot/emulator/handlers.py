@@ -30,8 +30,8 @@ from .state import (
     Channel,
     Ephemeral,
     Message,
-    Workspace,
 )
+from .workspace import Workspace
 
 Handler = Callable[[Workspace, Args], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}

@@ -8,7 +8,8 @@ from typing import Any
 
 from .handlers import handles
 from .rules import Args, SlackError, invalid_arguments, parse_view
-from .state import ViewRecord, Workspace
+from .state import ViewRecord
+from .workspace import Workspace
 
 
 def _new_hash() -> str:

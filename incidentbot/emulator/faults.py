@@ -59,3 +59,18 @@ class Faults:
 
     def pending(self) -> list[Fault]:
         return [replace(f) for f in self._queue]
+
+    def describe(self) -> list[str]:
+        """The faults in force, in words, for a person watching (the emulator's page)."""
+        out = []
+        left = self._outage_until - time.monotonic()
+        if left > 0:
+            out.append(f"Slack is down: every Web API call answers HTTP {self._outage_status} for {left:.0f} s more")
+        for f in self._queue:
+            times = "until cleared" if f.remaining is None else f"{f.remaining} more time(s)"
+            what = "every method" if f.method == ANY else f.method
+            if f.kind == "rate_limit":
+                out.append(f"rate limited: {what} answers 429 (Retry-After {f.retry_after} s), {times}")
+            else:
+                out.append(f"{f.kind} {f.status if f.kind == 'fail' else f.error or f.seconds}: {what}, {times}")
+        return out

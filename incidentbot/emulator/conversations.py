@@ -8,7 +8,8 @@ from typing import Any
 
 from .handlers import MAX_TOPIC, handles, lookup, paginate, ts_key, writable
 from .rules import Args, SlackError
-from .state import BOT_USER_ID, Channel, Message, Workspace
+from .state import BOT_USER_ID, Channel, Message
+from .workspace import Workspace
 
 CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 MAX_CHANNEL_NAME = 80
