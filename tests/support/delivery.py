@@ -9,12 +9,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.slack.delivery import ChannelPacer, Deliverer
 from incidentbot.store import outbox
 from incidentbot.store.database import Database
 from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.tables import outbox as outbox_table
-from tests.fakeslack import FakeSlack
 from tests.support.harness import Clock
 
 Spy = list[tuple[float, str, int]]
