@@ -17,5 +17,5 @@ def test_the_first_command_of_the_readme_is_the_playground() -> None:
 
 def test_the_readme_scenario_table_lists_every_step_key() -> None:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Scenarios") : text.index("## Run it in Slack")]
+    section = text[text.index("## Scenarios") : text.index("## Try it without Slack, from a shell")]
     assert set(re.findall(r"^\| `(\w+)` \|", section, flags=re.M)) == STEP_KEYS
