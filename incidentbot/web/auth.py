@@ -89,6 +89,18 @@ async def viewer(request: Request) -> Viewer:
     return found
 
 
+def same_origin(request: Request) -> bool:
+    """A browser's `Origin` on a POST, when it sends one, is this server (as reached, or its public_url)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    ours = {str(request.base_url).rstrip("/")}
+    ctx = getattr(request.app.state, "ctx", None)
+    if ctx is not None:
+        ours.add(ctx.config.public_url.rstrip("/"))
+    return origin.rstrip("/") in ours
+
+
 def actor(request: Request, who: Viewer) -> str:
     """Whom a change is recorded against: the signed-in user, else the user the token's caller names."""
     if who.user:

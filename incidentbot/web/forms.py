@@ -17,7 +17,7 @@ from incidentbot.domain.model import Incident
 from incidentbot.service import commands as c
 from incidentbot.service.context import Context
 from incidentbot.web import render
-from incidentbot.web.auth import actor, viewer
+from incidentbot.web.auth import actor, same_origin, viewer
 from incidentbot.web.operate import Rejected, declare_command, perform, role_field, severity_field, status_field
 from incidentbot.web.operate import text_field as text
 from incidentbot.web.pages import page_frame
@@ -62,7 +62,7 @@ async def _handle(request: Request, build: Any, *, done: str) -> Response:
     if not who.can_write:
         return await _problem(request, "Sign in first", "Type /outage web in Slack for a sign-in link.", 401)
     values = await _form(request)
-    if values is None or not who.csrf_ok(str(values.get("csrf", ""))):
+    if values is None or not same_origin(request) or not who.csrf_ok(str(values.get("csrf", ""))):
         return await _problem(request, "Form expired", "This form is out of date: reload the page and try again.", 403)
     number = None
     if "id" in request.path_params:

@@ -13,7 +13,7 @@ from incidentbot.service import sign_in
 from incidentbot.service.context import Context
 from incidentbot.store.page_signals import Delivery
 from incidentbot.web import render
-from incidentbot.web.auth import SESSION_COOKIE
+from incidentbot.web.auth import SESSION_COOKIE, same_origin
 from incidentbot.web.pages import page_frame
 
 NOTHING = Delivery(waiting=0, retrying=0, failed_recently=0, stuck=False)  # not shown to people not signed in
@@ -31,12 +31,14 @@ async def sign_in_page(request: Request) -> Response:
     if outcome != "ok":
         return await _refused(request, outcome)
     body = render.ENV.get_template("signin.html").render(page=await page_frame(request, NOTHING), secret=secret)
-    return HTMLResponse(body, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return HTMLResponse(body, headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin"})
 
 
 async def sign_in_post(request: Request) -> Response:
     ctx: Context = request.app.state.ctx
     body = await request.body()
+    if not same_origin(request):  # another site must not sign a browser in as someone else
+        return await _refused(request, "unknown")
     try:
         secret = dict(parse_qsl(body[:4096].decode("utf-8"))).get("secret", "")[:200]
     except (UnicodeDecodeError, ValueError):

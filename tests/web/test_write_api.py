@@ -136,6 +136,10 @@ def test_a_form_without_its_csrf_token_changes_nothing(bot: Harness) -> None:
         refused = bot.http.post("/incidents/OUT-1/note", data={"csrf": csrf, "text": "x"})
         assert refused.status_code == 403 and "reload the page" in refused.text
     assert bot.http.post("/incidents/OUT-1/note", content=b'{"text": "x"}').status_code == 403
+    good = bot.http.get("/incidents").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    other_site = bot.http.post("/incidents/OUT-1/note", data={"csrf": good, "text": "x"},
+                               headers={"Origin": "https://evil.example"})
+    assert other_site.status_code == 403
     assert rows(bot) == before
 
 
