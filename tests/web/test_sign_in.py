@@ -84,3 +84,13 @@ def test_public_pages_are_readable_by_anyone_but_change_nothing(
         refused = bot.http.post("/incidents/OUT-1/note", data={"text": "hi", "csrf": ""})
         assert refused.status_code == 401
         assert bot.http.post("/api/incidents/OUT-1/notes", json={"text": "hi"}).status_code == 401
+
+
+def test_web_takes_no_arguments_and_says_when_slack_did_not_take_the_dm(bot: Harness) -> None:
+    assert "takes nothing more" in bot.reply("web please")
+    bot.fake.error("chat.postMessage", "channel_not_found")
+    assert "did not deliver the sign-in link" in bot.reply("web")
+    with bot.bot.db.read_engine.connect() as conn:
+        links = conn.execute(select(web_sessions.c.kind)).scalars().all()
+    assert links == ["link"]  # made, but never shown to anyone: it expires unused
+    assert bot.outbox_counts() == {"pending": 0, "delivered": 0, "failed": 0}  # the link never enters the outbox
