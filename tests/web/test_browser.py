@@ -129,3 +129,37 @@ def test_run_an_outage_from_the_page_while_slack_is_down(
     page.goto(url + "/incidents")
     page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
     page.close()
+
+
+UNLABELLED = """() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+    .filter(el => el.labels.length === 0).map(el => el.outerHTML)"""
+
+
+def test_forms_are_labelled_keyboard_usable_and_pages_readable_without_script(
+    site: tuple[Harness, str], browser: Any, tmp_path: Path  # noqa: F811
+) -> None:
+    bot, url = site
+    bot.reply("declare --division search --sev 3 Slow search")
+    bot.reply("commander <@U0BOB> OUT-1")
+    page = browser.new_page()
+    sign_in(bot, page, url, user="U0BOB")
+    assert page.evaluate(UNLABELLED) == []
+    page.goto(url + "/incidents/OUT-1")
+    assert page.evaluate(UNLABELLED) == []
+    for name in ("Post update", "Add note", "Change severity", "Resolve", "Accept the commander role"):
+        assert page.get_by_role("button", name=name).is_visible()
+    page.get_by_label("Note").focus()
+    page.keyboard.type("Typed with the keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the focus moved to "Add note"
+    page.wait_for_url(url + "/incidents/OUT-1?done=note")
+    assert page.get_by_text("Typed with the keyboard").is_visible()
+    page.close()
+
+    plain = browser.new_context(java_script_enabled=False)
+    reader = plain.new_page()
+    reader.goto(f"{url}/incidents/OUT-1?token=test-api-token")
+    body = reader.text_content("body") or ""
+    assert "Slow search" in body and "Typed with the keyboard" in body and "Reload the page" in body
+    reader.screenshot(path=str(tmp_path / "incident-no-script.png"), full_page=True)
+    plain.close()
