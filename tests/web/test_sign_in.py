@@ -94,3 +94,14 @@ def test_web_takes_no_arguments_and_says_when_slack_did_not_take_the_dm(bot: Har
         links = conn.execute(select(web_sessions.c.kind)).scalars().all()
     assert links == ["link"]  # made, but never shown to anyone: it expires unused
     assert bot.outbox_counts() == {"pending": 0, "delivered": 0, "failed": 0}  # the link never enters the outbox
+
+
+def test_the_session_cookie_is_secure_when_the_pages_are_served_over_https(
+    database_url: str, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path,
+                       config={"public_url": "https://incidents.example.com"}) as bot:  # fmt: skip
+        link = sign_in_link(bot)
+        assert link.startswith("https://incidents.example.com/signin/")
+        signed = bot.http.post("/signin", data={"secret": link.rsplit("/", 1)[1]}, follow_redirects=False)
+        assert signed.status_code == 303 and "Secure" in signed.headers["set-cookie"]
