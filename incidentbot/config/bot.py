@@ -47,6 +47,7 @@ class BotConfig(BaseModel):
     runbooks_dir: Path = Field(default=Path("runbooks"), validate_default=True)
     admins: tuple[UserId, ...] = ()
     timezone: str = "UTC"
+    public_pages: bool = False  # anyone who reaches the server may read /incidents and /incidents/{id}
     summary_interval: Duration = timedelta(minutes=60)
     daily_digest_at: time = time(9, 0)
     handoff_timeout: Duration = timedelta(minutes=10)

@@ -109,6 +109,11 @@ class Postmortem:
 
 
 @dataclass(frozen=True, slots=True)
+class SignInLink:
+    """`/outage web`: DM the caller a one-time link to the pages."""
+
+
+@dataclass(frozen=True, slots=True)
 class AddAction:
     text: str
     ref: int | None = None
@@ -143,6 +148,7 @@ Command = (
     | ShowTimeline
     | SetFields
     | Postmortem
+    | SignInLink
     | AddAction
     | ListActions
     | DoneAction

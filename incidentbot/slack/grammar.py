@@ -26,6 +26,7 @@ from incidentbot.service.commands import (
     SetFields,
     ShowStatus,
     ShowTimeline,
+    SignInLink,
     Update,
 )
 from incidentbot.slack import values
@@ -172,6 +173,11 @@ def _postmortem(given: Arguments) -> Command:
     return Postmortem(ref=given.ref_only())
 
 
+def _web(given: Arguments) -> Command:
+    given.at_most(given.scan(NO_FLAGS).words, 0, "nothing more")
+    return SignInLink()
+
+
 def _action(given: Arguments) -> Command:
     scan = given.scan(ACTION_FLAGS)
     ref, words = given.leading_id(scan.words)
@@ -227,6 +233,7 @@ HANDLERS: dict[str, Callable[[Arguments], Command]] = {
     "timeline": _timeline,
     "set": _set,
     "postmortem": _postmortem,
+    "web": _web,
     "action": _action,
     "actions": _actions,
     "done": _done,

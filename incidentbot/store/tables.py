@@ -177,3 +177,17 @@ slack_holds = Table(
     Column("method", String(60), primary_key=True),
     Column("until", UTCDateTime, nullable=False),
 )
+
+# Sign-in to the pages: one-time links (`/outage web`) and the sessions they open. Only a SHA-256 of each
+# secret is kept, so a copy of the database signs nobody in.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(12), nullable=False),  # link | session
+    Column("user_id", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),  # a link, once it was followed
+    Index("ix_web_sessions_expires_at", "expires_at"),
+)

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from incidentbot.service.context import Context
-from incidentbot.web import api, errors, health, pages, runbooks, slack_events
+from incidentbot.web import api, errors, forms, health, pages, runbooks, signin, slack_events, write_api
 
 log = logging.getLogger("incidentbot.web")
 
@@ -28,6 +28,21 @@ ROUTES = [
     Route("/incidents", pages.incidents_page, methods=["GET"]),
     Route("/incidents/{id}", pages.incident_page, methods=["GET"]),
     Route("/runbooks/{name}", runbooks.runbook, methods=["GET"]),
+    # The web fallback: sign-in, the live signal, the forms and the write API (issue 11).
+    Route("/signin/{secret}", signin.sign_in_page, methods=["GET"]),
+    Route("/signin", signin.sign_in_post, methods=["POST"]),
+    Route("/live", pages.live, methods=["GET"]),
+    Route("/live.js", pages.live_script, methods=["GET"]),
+    Route("/incidents", forms.declare, methods=["POST"]),
+    Route("/incidents/{id}/update", forms.update, methods=["POST"]),
+    Route("/incidents/{id}/note", forms.note, methods=["POST"]),
+    Route("/incidents/{id}/severity", forms.severity, methods=["POST"]),
+    Route("/incidents/{id}/accept", forms.accept, methods=["POST"]),
+    Route("/incidents/{id}/resolve", forms.resolve, methods=["POST"]),
+    Route("/api/incidents", write_api.declare, methods=["POST"]),
+    Route("/api/incidents/{id}/updates", write_api.updates, methods=["POST"]),
+    Route("/api/incidents/{id}/notes", write_api.notes, methods=["POST"]),
+    Route("/api/incidents/{id}/resolve", write_api.resolve, methods=["POST"]),
 ]
 
 

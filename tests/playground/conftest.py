@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -17,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.browser import browser  # noqa: F401  (the one headless Chromium of the session)
 from tests.support.process import free_port
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 STARTUP_TIMEOUT = 30.0
 
 
@@ -94,25 +93,8 @@ def playground_process(tmp_path: Path) -> Iterator[Any]:
         assert list(process.tmp.iterdir()) == [], "the playground left its temporary folder behind"
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        message = f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # under CI the browser tests run, never skip
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811  (the fixture imported above)
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(10_000)
     try:

@@ -27,7 +27,7 @@ from incidentbot.messages.postmortem import postmortem_markdown
 from incidentbot.messages.usage import NOT_YET, USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
-from incidentbot.service import lifecycle, queries, roles
+from incidentbot.service import lifecycle, queries, roles, sign_in
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
@@ -47,6 +47,8 @@ def register(app: App, *, ctx: Context) -> None:
         log.info("%s %s by %s in %s", COMMAND, type(parsed).__name__, caller.user_id, caller.channel_name)
         if isinstance(parsed, c.OpenDeclareModal):
             reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
+        elif isinstance(parsed, c.SignInLink):
+            reply = answer(lambda: _send_sign_in_link(ctx, caller, client))
         else:
             reply = answer(lambda: run(parsed, caller=caller, ctx=ctx), command=typed_command(command.get("text")))
         if reply.text:
@@ -192,6 +194,20 @@ def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str
         return _reply(error_message("Slack did not open the form. Declare with flags instead:",
                                     USAGE["declare"]))
     return Reply(text="")
+
+
+def _send_sign_in_link(ctx: Context, caller: Caller, client: WebClient) -> Reply:
+    """DM the link straight away, not through the outbox: the secret must not be stored in clear anywhere."""
+    url = sign_in.issue_link(ctx, caller.user_id)
+    text = (f"<{url}|Sign in to the incident pages> as yourself. The link works once, for 15 minutes; "
+            "type `/outage web` again for a new one.")
+    try:
+        dm = client.conversations_open(users=caller.user_id)["channel"]["id"]
+        client.chat_postMessage(channel=dm, text=text, unfurl_links=False, unfurl_media=False)
+    except Exception:
+        log.warning("could not DM a sign-in link", exc_info=True)
+        return _reply(error_message("Slack did not deliver the sign-in link to your DMs. Try again.", None))
+    return _say("Sent you a sign-in link in a direct message.")
 
 
 def _reply(msg: Any) -> Reply:
