@@ -83,7 +83,8 @@ def request_key(body: dict[str, Any]) -> str | None:
 
 class Once(Middleware):
     """Bolt middleware: a request already received (an event Slack retries with `X-Slack-Retry-Num`, a request
-    sent twice) is acknowledged without being processed again.
+    sent twice) is acknowledged without being processed again. A slash command that only reads (`list`,
+    `status`, …) is answered every time and records nothing: a read needs no write transaction.
 
     The key is recorded before the request is processed, so a retry that arrives while the first attempt
     still runs (Slack retries after 3 s) is not processed a second time.
@@ -101,11 +102,16 @@ class Once(Middleware):
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         key = request_key(req.body) if isinstance(req.body, dict) else None
-        if key is None or self._first_time(key):
+        if key is None or self._only_reads(req.body) or self._first_time(key):
             return next()
         retry = req.headers.get("x-slack-retry-num", ["0"])
         log.info("request %s already received (retry %s); not processing it again", key, retry[0] if retry else 0)
         return BoltResponse(status=200, body="")
+
+    def _only_reads(self, body: dict[str, Any]) -> bool:
+        if body.get("command") != commands.COMMAND:
+            return False
+        return commands.only_reads(str(body.get("text") or ""), id_prefix=self._ctx.config.id_prefix)
 
     def _first_time(self, key: str) -> bool:
         try:

@@ -120,6 +120,17 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             return _reply(error_message("That command is not available in this version of incidentbot.", None))
 
 
+# Commands that only show something: answering one twice changes nothing, so a retry needs no dedupe record
+# (and twenty people typing `/outage list` at once do not queue for SQLite's one writer to write one).
+_READS = (c.Help, c.ListOpen, c.ShowStatus, c.ShowTimeline, c.Postmortem, c.Resolve, c.Cancel, c.ListActions)
+
+
+def only_reads(text: str, *, id_prefix: str) -> bool:
+    """Whether `/outage <text>` writes nothing (Resolve and Cancel only ask for a confirmation click)."""
+    parsed = parse(text, id_prefix=id_prefix)
+    return isinstance(parsed, (ParseError, *_READS))
+
+
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
     if not trigger_id:
         return _reply(error_message("Slack sent no trigger to open the form with; use the flags instead.",
