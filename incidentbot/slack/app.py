@@ -83,11 +83,12 @@ def request_key(body: dict[str, Any]) -> str | None:
 
 class Once(Middleware):
     """Bolt middleware: a request already received (an event Slack retries with `X-Slack-Retry-Num`, a request
-    sent twice) is acknowledged without being processed again. A slash command that only reads (`list`,
-    `status`, …) is answered every time and records nothing: a read needs no write transaction.
+    sent twice) is acknowledged without being processed again.
 
     The key is recorded before the request is processed, so a retry that arrives while the first attempt
-    still runs (Slack retries after 3 s) is not processed a second time.
+    still runs (Slack retries after 3 s) is not processed a second time. `/outage` commands are the exception:
+    the key is handed to the listener (`context["request_key"]`), whose first write transaction records it
+    (store/dedupe.py), so a write costs one transaction and a read (`list`, `status`) none.
     """
 
     RETENTION = timedelta(days=1)
@@ -102,16 +103,17 @@ class Once(Middleware):
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         key = request_key(req.body) if isinstance(req.body, dict) else None
-        if key is None or self._only_reads(req.body) or self._first_time(key):
+        req.context["request_key"] = key
+        if key is None or self._records_itself(req.body) or self._first_time(key):
             return next()
         retry = req.headers.get("x-slack-retry-num", ["0"])
         log.info("request %s already received (retry %s); not processing it again", key, retry[0] if retry else 0)
         return BoltResponse(status=200, body="")
 
-    def _only_reads(self, body: dict[str, Any]) -> bool:
+    def _records_itself(self, body: dict[str, Any]) -> bool:
         if body.get("command") != commands.COMMAND:
             return False
-        return commands.only_reads(str(body.get("text") or ""), id_prefix=self._ctx.config.id_prefix)
+        return commands.records_itself(str(body.get("text") or ""), id_prefix=self._ctx.config.id_prefix)
 
     def _first_time(self, key: str) -> bool:
         try:

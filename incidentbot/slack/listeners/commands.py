@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from incidentbot.domain.model import Status
@@ -31,6 +31,7 @@ from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
 from incidentbot.slack.parser import ParseError, parse, typed_command
+from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -39,7 +40,7 @@ COMMAND = "/outage"
 
 def register(app: App, *, ctx: Context) -> None:
     @app.command(COMMAND)
-    def on_outage(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_outage(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         caller = Caller(user_id=command["user_id"], channel_id=command.get("channel_id"),
                         channel_name=command.get("channel_name"))
         parsed = parse(command.get("text") or "", id_prefix=ctx.config.id_prefix)
@@ -47,7 +48,14 @@ def register(app: App, *, ctx: Context) -> None:
         if isinstance(parsed, c.OpenDeclareModal):
             reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
         else:
-            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx), command=typed_command(command.get("text")))
+            try:
+                with dedupe.with_first_write(context.get("request_key"), now=ctx.clock()):
+                    reply = answer(lambda: run(parsed, caller=caller, ctx=ctx),
+                                   command=typed_command(command.get("text")))
+            except dedupe.AlreadyProcessed:
+                log.info("request %s already received; not processing it again", context.get("request_key"))
+                ack()
+                return
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
@@ -120,15 +128,10 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             return _reply(error_message("That command is not available in this version of incidentbot.", None))
 
 
-# Commands that only show something: answering one twice changes nothing, so a retry needs no dedupe record
-# (and twenty people typing `/outage list` at once do not queue for SQLite's one writer to write one).
-_READS = (c.Help, c.ListOpen, c.ShowStatus, c.ShowTimeline, c.Postmortem, c.Resolve, c.Cancel, c.ListActions)
-
-
-def only_reads(text: str, *, id_prefix: str) -> bool:
-    """Whether `/outage <text>` writes nothing (Resolve and Cancel only ask for a confirmation click)."""
-    parsed = parse(text, id_prefix=id_prefix)
-    return isinstance(parsed, (ParseError, *_READS))
+def records_itself(text: str, *, id_prefix: str) -> bool:
+    """Whether `/outage <text>` records its request key in its own write transaction (every command but the
+    form, which writes nothing and opens a Slack view); a command that only reads records nothing at all."""
+    return not isinstance(parse(text, id_prefix=id_prefix), c.OpenDeclareModal)
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
