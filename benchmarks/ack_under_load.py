@@ -105,6 +105,12 @@ def measure(bot: str, bare: str, command: str, *, requests: int, concurrency: in
     return samples
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): what a request costs, whatever the load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def quantile(samples: list[float], q: int) -> float:
     return statistics.quantiles(sorted(samples), n=100, method="inclusive")[q - 1]
 
@@ -124,30 +130,35 @@ def main() -> None:
         bare = BareBolt(workdir)
         try:
             with ServeProcess(database_url=url, slack_api_url=fake.url, workdir=workdir) as bot:
-                run(args, bot.url, bare.url, fake)
+                assert bot.proc is not None
+                run(args, {"bot": (bot.url, bot.proc.pid), "bare": (bare.url, bare.proc.pid)}, fake)
         finally:
             bare.stop()
 
 
-def run(args: argparse.Namespace, bot: str, bare: str, fake: FakeSlack) -> None:
+def run(args: argparse.Namespace, servers: dict[str, tuple[str, int]], fake: FakeSlack) -> None:
+    (bot, bot_pid), (bare, bare_pid) = servers["bot"], servers["bare"]
     response_url = fake.new_response_url(max_uses=1_000_000)
     burst(bot, bodies_for(texts("declare", SEEDED, 0), response_url), 1, lambda r: "declared" in r.text)
     load = os.getloadavg()
     print(f"database: {args.db}; {args.requests} requests per cell and server, in {args.rounds} alternating turns; "
           f"load average before: {load[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'command':8} {'conc':>4} | {'bot p50':>8} {'bare p50':>8} {'ratio':>6} | {'bot p99':>8} "
-          f"{'bare p99':>8} | target (p50 ratio <= 1.3, p99 < 100 ms)")
+          f"{'bare p99':>8} | {'CPU ms/req bot':>14} {'bare':>5} | target (p50 ratio <= 1.3, p99 < 100 ms)")
     start = SEEDED
     for concurrency in args.concurrency:
         for command in ("list", "status", "declare", "update"):
+            cpu = cpu_seconds(bot_pid), cpu_seconds(bare_pid)
             s = measure(bot, bare, command, requests=args.requests, concurrency=concurrency, rounds=args.rounds,
                         start=start, response_url=response_url)
             start += args.requests
+            bot_cpu = (cpu_seconds(bot_pid) - cpu[0]) * 1000 / len(s["bot"])
+            bare_cpu = (cpu_seconds(bare_pid) - cpu[1]) * 1000 / len(s["bare"])
             b50, f50, b99, f99 = (quantile(s["bot"], 50), quantile(s["bare"], 50), quantile(s["bot"], 99),
                                   quantile(s["bare"], 99))
             ok = "met" if b50 <= 1.3 * f50 and b99 < 100 else "MISSED"
             print(f"{command:8} {concurrency:>4} | {b50:7.1f}  {f50:7.1f}  {b50 / f50:5.2f}x | {b99:7.1f}  "
-                  f"{f99:7.1f}  | {ok}", flush=True)
+                  f"{f99:7.1f}  | {bot_cpu:14.1f} {bare_cpu:5.1f} | {ok}", flush=True)
 
 
 if __name__ == "__main__":
