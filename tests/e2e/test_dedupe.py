@@ -25,6 +25,7 @@ def signed(bot: Harness, text: str, trigger: str) -> str:
 
 def test_reads_record_nothing_and_are_answered_every_time(bot: Harness) -> None:
     bot.reply("declare --division payments Card auth down")
+    bot.delivered()  # so that `status` says the same thing both times
     before = keys(bot)
     for text in ("list", "status OUT-1", "timeline OUT-1", "help"):
         body = signed(bot, text, trigger=f"trig-read-{text.split()[0]}")

@@ -21,6 +21,7 @@ from incidentbot.messages import (
     postmortem_draft,
     timeline_message,
 )
+from incidentbot.messages.ephemeral import LIST_ROOM
 from incidentbot.messages.message import compose, context
 from incidentbot.messages.postmortem import postmortem_markdown
 from incidentbot.messages.usage import NOT_YET, USAGE
@@ -105,9 +106,11 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             names = " and ".join(str(h.role) for h in answered)
             return _say(f"You {verb} {names} of {incident.label}.")
         case c.ListOpen():
-            return _reply(incident_list(queries.open_incidents(ctx), now=ctx.clock()))
+            shown = queries.open_incidents(ctx, limit=LIST_ROOM + 1)  # not all 1,000 when 1,000 are open
+            total = queries.count_open(ctx) if len(shown) > LIST_ROOM else len(shown)
+            return _reply(incident_list(shown, now=ctx.clock(), total=total))
         case c.ShowStatus(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
+            view = queries.incident_for(ctx, caller, ref, timeline=False)
             status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
                                      undelivered=view.undelivered)
             if view.failed:
