@@ -10,13 +10,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from incidentbot.service.context import Context
 from incidentbot.slack.listeners import actions, commands, views
+from incidentbot.slack.metered import metered
 from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
@@ -57,6 +58,12 @@ def build_app(
         raise_error_for_unhandled_request=False,
     )
     app.use(Once(ctx))
+
+    @app.use
+    def meter_slack_calls(context: BoltContext, next: Callable[[], None]) -> None:
+        metered(context)
+        next()
+
     commands.register(app, ctx=ctx)
     actions.register(app, ctx=ctx)
     views.register(app, ctx=ctx)
