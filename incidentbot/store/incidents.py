@@ -86,7 +86,7 @@ class IncidentRepository:
         else:
             stmt = stmt.order_by(timeline_events.c.id)
         page = [(int(r.id), TimelineEvent(at=r.at, kind=Kind(r.kind), actor=r.actor, text=r.text))
-                for r in self._conn.execute(stmt)]  # fmt: skip
+                for r in self._conn.execute(stmt).all()]  # fmt: skip
         return page[::-1] if limit is not None else page
 
     def record(self, number: int, event: TimelineEvent) -> None:
