@@ -18,7 +18,7 @@ MAX_LIMIT = 1000
 MAX_TIMELINE_LIMIT = 5000
 # Events an incident's JSON carries unless asked for a page: every event of any ordinary incident, while one
 # with 5,000 still answers in milliseconds (the rest is a `before=` away).
-DEFAULT_TIMELINE = 1000
+DEFAULT_TIMELINE = 500
 
 
 @token_required()
