@@ -10,14 +10,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from incidentbot.service.context import Context
 from incidentbot.slack.listeners import actions, commands, views
-from incidentbot.slack.metered import metered
+from incidentbot.slack.metered import MeterSlackCalls
 from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
@@ -43,9 +43,7 @@ def build_app(
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
                                bot_user_id=bot_user_id)
 
-    bolt_log = logging.getLogger("slack_bolt")
-    if not any(isinstance(f, _TokenNotice) for f in bolt_log.filters):
-        bolt_log.addFilter(_TokenNotice())
+    bolt_log = _bolt_log()
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -58,12 +56,7 @@ def build_app(
         raise_error_for_unhandled_request=False,
     )
     app.use(Once(ctx))
-
-    @app.use
-    def meter_slack_calls(context: BoltContext, next: Callable[[], None]) -> None:
-        metered(context)
-        next()
-
+    app.use(MeterSlackCalls())
     commands.register(app, ctx=ctx)
     actions.register(app, ctx=ctx)
     views.register(app, ctx=ctx)
@@ -74,6 +67,13 @@ def build_app(
         ack()
 
     return app
+
+
+def _bolt_log() -> logging.Logger:
+    bolt_log = logging.getLogger("slack_bolt")
+    if not any(isinstance(f, _TokenNotice) for f in bolt_log.filters):
+        bolt_log.addFilter(_TokenNotice())
+    return bolt_log
 
 
 def request_key(body: dict[str, Any]) -> str | None:

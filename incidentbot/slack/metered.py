@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
@@ -34,12 +36,16 @@ def _count(method: str, status: str, *, ok: bool) -> None:
         metrics.SLACK_429.labels(method=method).inc()
 
 
-def metered(context: BoltContext) -> None:
+class MeterSlackCalls(Middleware):
     """Bolt builds a plain WebClient for each request; the listener gets a metered one like it instead."""
-    plain = context.client
-    if plain is None or isinstance(plain, MeteredWebClient):
-        return
-    context["client"] = MeteredWebClient(
-        token=plain.token, base_url=plain.base_url, timeout=plain.timeout, ssl=plain.ssl, proxy=plain.proxy,
-        headers=plain.headers, logger=plain.logger, retry_handlers=plain.retry_handlers,
-    )  # fmt: skip
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        plain = req.context.client
+        if plain is not None and not isinstance(plain, MeteredWebClient):
+            req.context["client"] = MeteredWebClient(
+                token=plain.token, base_url=plain.base_url, timeout=plain.timeout, ssl=plain.ssl,
+                proxy=plain.proxy, headers=plain.headers, logger=plain.logger, retry_handlers=plain.retry_handlers,
+            )  # fmt: skip
+        return next()

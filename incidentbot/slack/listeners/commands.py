@@ -106,9 +106,7 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             names = " and ".join(str(h.role) for h in answered)
             return _say(f"You {verb} {names} of {incident.label}.")
         case c.ListOpen():
-            shown = queries.open_incidents(ctx, limit=LIST_ROOM + 1)  # not all 1,000 when 1,000 are open
-            total = queries.count_open(ctx) if len(shown) > LIST_ROOM else len(shown)
-            return _reply(incident_list(shown, now=ctx.clock(), total=total))
+            return _reply(_open_list(ctx))
         case c.ShowStatus(ref=ref):
             view = queries.incident_for(ctx, caller, ref, timeline=False)
             status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
@@ -135,6 +133,12 @@ def records_itself(text: str, *, id_prefix: str) -> bool:
     """Whether `/outage <text>` records its request key in its own write transaction (every command but the
     form, which writes nothing and opens a Slack view); a command that only reads records nothing at all."""
     return not isinstance(parse(text, id_prefix=id_prefix), c.OpenDeclareModal)
+
+
+def _open_list(ctx: Context) -> Any:
+    shown = queries.open_incidents(ctx, limit=LIST_ROOM + 1)  # not all 1,000 when 1,000 are open
+    total = queries.count_open(ctx) if len(shown) > LIST_ROOM else len(shown)
+    return incident_list(shown, now=ctx.clock(), total=total)
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
