@@ -29,6 +29,7 @@ POSTMORTEM_CHUNK = 2800
 
 KEEP_OPEN = "Keep open"
 TIMELINE_ROOM = t.MAX_BLOCKS - 2  # the header line and the "earlier events" note
+LIST_ROOM = t.MAX_BLOCKS - 2  # incidents a list shows when some must be left out: the header, the "… N more"
 
 
 def help_message(topic: str | None) -> Message:
@@ -76,11 +77,18 @@ def done(text: str) -> Message:
     return say(f"✅ {text}")
 
 
-def incident_list(incidents: list[Incident], *, now: datetime) -> Message:
+def incident_list(incidents: list[Incident], *, now: datetime, total: int | None = None) -> Message:
+    """`incidents` may be the first few of `total` open ones: entries beyond LIST_ROOM are counted, not shown
+    (the caller need not load them)."""
     if not incidents:
         return say(w.NO_OPEN)
-    count = w.plural(len(incidents), "open outage")
-    return compose(count, [section(f"*{count}*"), *(section(_list_entry(i, now)) for i in incidents)])
+    total = max(total or 0, len(incidents))
+    count = w.plural(total, "open outage")
+    shown = incidents if total <= LIST_ROOM + 1 else incidents[:LIST_ROOM]
+    blocks = [section(f"*{count}*"), *(section(_list_entry(i, now)) for i in shown)]
+    if total > len(shown):
+        blocks.append(context(f"… {total - len(shown)} more"))
+    return compose(count, blocks)
 
 
 def incident_status(incident: Incident, *, now: datetime, public_url: str, undelivered: int = 0) -> Message:

@@ -132,6 +132,7 @@ outbox = Table(
     Column("last_error", Text),
     Index("ix_outbox_pending", "state", "next_attempt_at"),
     Index("ix_outbox_ordering", "ordering_key", "state", "id"),
+    Index("ix_outbox_incident", "incident_number", "state"),
     sqlite_autoincrement=True,
 )
 

@@ -16,13 +16,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from incidentbot.service.context import Context
-from incidentbot.web import api, errors, forms, health, pages, runbooks, signin, slack_events, write_api
+from incidentbot.web import api, errors, forms, health, metrics, pages, runbooks, signin, slack_events, write_api
 
 log = logging.getLogger("incidentbot.web")
 
 ROUTES = [
     Route("/slack/events", slack_events.slack_events, methods=["POST"]),
     Route("/healthz", health.healthz, methods=["GET"]),
+    Route("/metrics", metrics.metrics, methods=["GET"]),
     Route("/api/incidents", api.api_incidents, methods=["GET"]),
     Route("/api/incidents/{id}", api.api_incident, methods=["GET"]),
     Route("/incidents", pages.incidents_page, methods=["GET"]),
@@ -54,6 +55,7 @@ def build_web_app(
     signing_secret: str | None = None,
     on_startup: Callable[[], None] | None = None,
     on_shutdown: Callable[[], None] | None = None,
+    metrics_multiprocess: bool = False,
 ) -> Starlette:
     """`signing_secret=None` leaves the signature to Bolt alone; `on_startup` and `on_shutdown` run (in a
     thread) when the server starts and stops: the bot's workers."""
@@ -64,6 +66,7 @@ def build_web_app(
     app.state.signing_secret = signing_secret
     app.state.on_startup = on_startup
     app.state.on_shutdown = on_shutdown
+    app.state.metrics_multiprocess = metrics_multiprocess
     return app
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from incidentbot.domain.model import Status
@@ -22,6 +22,7 @@ from incidentbot.messages import (
     postmortem_draft,
     timeline_message,
 )
+from incidentbot.messages.ephemeral import LIST_ROOM
 from incidentbot.messages.message import compose, context
 from incidentbot.messages.postmortem import postmortem_markdown
 from incidentbot.messages.usage import NOT_YET, USAGE
@@ -32,6 +33,7 @@ from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
 from incidentbot.slack.parser import ParseError, parse, typed_command
+from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -40,7 +42,7 @@ COMMAND = "/outage"
 
 def register(app: App, *, ctx: Context) -> None:
     @app.command(COMMAND)
-    def on_outage(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_outage(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         caller = Caller(user_id=command["user_id"], channel_id=command.get("channel_id"),
                         channel_name=command.get("channel_name"))
         parsed = parse(command.get("text") or "", id_prefix=ctx.config.id_prefix)
@@ -50,7 +52,14 @@ def register(app: App, *, ctx: Context) -> None:
         elif isinstance(parsed, c.SignInLink):
             reply = answer(lambda: _send_sign_in_link(ctx, caller, client))
         else:
-            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx), command=typed_command(command.get("text")))
+            try:
+                with dedupe.with_first_write(context.get("request_key"), now=ctx.clock()):
+                    reply = answer(lambda: run(parsed, caller=caller, ctx=ctx),
+                                   command=typed_command(command.get("text")))
+            except dedupe.AlreadyProcessed:
+                log.info("request %s already received; not processing it again", context.get("request_key"))
+                ack()
+                return
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
@@ -128,11 +137,13 @@ def _answer_handoff(cmd: c.Ack | c.Decline, caller: Caller, ctx: Context) -> Rep
 
 
 def _list_open(cmd: c.ListOpen, caller: Caller, ctx: Context) -> Reply:
-    return _reply(incident_list(queries.open_incidents(ctx), now=ctx.clock()))
+    shown = queries.open_incidents(ctx, limit=LIST_ROOM + 1)  # not all 1,000 when 1,000 are open
+    total = queries.count_open(ctx) if len(shown) > LIST_ROOM else len(shown)
+    return _reply(incident_list(shown, now=ctx.clock(), total=total))
 
 
 def _show_status(cmd: c.ShowStatus, caller: Caller, ctx: Context) -> Reply:
-    view = queries.incident_for(ctx, caller, cmd.ref)
+    view = queries.incident_for(ctx, caller, cmd.ref, timeline=False)
     status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
                              undelivered=view.undelivered)
     if view.failed:
@@ -177,6 +188,12 @@ HANDLERS: dict[type, Handler] = {
     c.ListActions: _action_items,
     c.DoneAction: _action_items,
 }
+
+
+def records_itself(text: str, *, id_prefix: str) -> bool:
+    """Whether `/outage <text>` records its request key in its own write transaction (every command but the
+    form, which writes nothing and opens a Slack view); a command that only reads records nothing at all."""
+    return not isinstance(parse(text, id_prefix=id_prefix), c.OpenDeclareModal)
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
