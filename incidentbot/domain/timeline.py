@@ -17,6 +17,7 @@ class Kind(StrEnum):
     SEVERITY_CHANGED = "severity_changed"
     SCOPE_CHANGED = "scope_changed"
     FIELDS_SET = "fields_set"
+    MILESTONE_SET = "milestone_set"
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
     HANDOFF_REQUESTED = "handoff_requested"

@@ -40,6 +40,10 @@ def incident_json(incident: Incident, *, public_url: str) -> dict[str, Any]:
         "service": incident.service,
         "root_cause": incident.root_cause,
         "owner_team": incident.owner_team,
+        "cause": incident.cause,
+        "started_at": iso(incident.started_at or incident.declared_at),
+        "detected_at": iso(incident.detected_at or incident.declared_at),
+        "mitigated_at": iso(incident.mitigated_at),
         "resolution": incident.resolution,
         "url": f"{public_url}/incidents/{incident.label}",
     }

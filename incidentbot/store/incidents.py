@@ -16,7 +16,7 @@ _STATE_COLUMNS = (
     "summary", "division", "severity", "company_wide", "drill", "declared_by", "declared_at", "resolved_at",
     "commander", "communicator", "next_update_due_at", "update_reminded", "overdue_noticed", "overdue_chases",
     "postmortem_reminded", "last_update_at", "last_update_text", "resolution", "impact", "service",
-    "root_cause", "owner_team", "channel_id", "thread_ts",
+    "root_cause", "owner_team", "channel_id", "thread_ts", "cause", "started_at", "detected_at", "mitigated_at",
 )  # fmt: skip
 
 
