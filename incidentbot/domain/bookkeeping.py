@@ -98,3 +98,8 @@ class BookkeepingRules(IncidentState):
             if not ok:
                 raise InvalidTransition(f"Milestones out of order: {problem} (started ≤ detected ≤ declared; "
                                         "started ≤ mitigated ≤ resolved). Nothing was changed.")
+
+    def record_action(self, *, kind: Kind, label: str, text: str, actor: str, now: datetime,
+                      owner: str | None = None) -> None:
+        """An action item of this incident was added, closed or reopened (the item itself lives apart)."""
+        self._record(now, kind, actor, f"{label}: {text}", (owner,) if owner else ())

@@ -23,7 +23,7 @@ from incidentbot.messages.message import (
     say,
     section,
 )
-from incidentbot.messages.usage import AVAILABLE, COMING, DESCRIPTIONS, NOT_YET, USAGE, with_id
+from incidentbot.messages.usage import AVAILABLE, DESCRIPTIONS, USAGE, with_id
 
 POSTMORTEM_CHUNK = 2800
 
@@ -32,18 +32,12 @@ TIMELINE_ROOM = t.MAX_BLOCKS - 2  # the header line and the "earlier events" not
 
 
 def help_message(topic: str | None) -> Message:
-    if topic in COMING:
-        return compose(_usage_row(topic), [section(_usage_row(topic)), context(NOT_YET)])
     if topic in USAGE:
         return say(_usage_row(topic))
     intro = f"No command `{topic}`. " if topic else ""
-    coming = ", ".join(f"`/outage {name}`" for name in COMING)
     return compose(f"{intro}/outage commands", [
         section(f"{intro}*/outage commands*"),
         *lines(_usage_row(name) for name in AVAILABLE),
-        section(f"*Coming in a later version:* {coming}"),
-        *lines(_code(USAGE[name]) for name in COMING),
-        context(NOT_YET),
     ])
 
 

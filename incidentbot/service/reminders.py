@@ -22,6 +22,7 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.dm import update_chase_dm
 from incidentbot.messages.thread import update_chase_post
+from incidentbot.service import follow_ups
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -73,6 +74,7 @@ def plan_digest(ctx: Context) -> None:
     with ctx.new_uow() as uow:
         when = next_daily(now, ctx.config.daily_digest_at, ctx.config.tz)
         due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, when))
+        due_work.ensure(uow.conn, follow_ups.next_weekly_report(ctx, now))
         uow.commit()
 
 
@@ -143,9 +145,14 @@ def _workspace_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
         resolved = [i for i in recent if i.resolved_at is not None and i.resolved_at >= day_ago]
         still_open = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
         if declared or resolved or still_open:  # a quiet day is not worth a post to the whole company
-            posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz),
-                                    key="digest")
+            open_actions = follow_ups.open_action_rows(ctx, uow, now)
+            posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz,
+                                                 actions=open_actions), key="digest")
         due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, next_daily(now, ctx.config.daily_digest_at,
                                                                      ctx.config.tz)))
+    elif row.kind is DueKind.ACTION_REMINDER:
+        follow_ups.remind_owner(ctx, uow, row, posts, now)
+    elif row.kind is DueKind.WEEKLY_REPORT:
+        follow_ups.post_weekly_report(ctx, uow, posts, now, planned_at=row.due_at)
     posts.write(uow)
     uow.commit()

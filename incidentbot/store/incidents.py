@@ -66,6 +66,10 @@ class IncidentRepository:
         stmt = select(incidents).where(declared | closed).order_by(incidents.c.number)
         return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
 
+    def declared_since(self, start: datetime) -> list[Incident]:
+        stmt = select(incidents).where(incidents.c.declared_at >= start).order_by(incidents.c.number)
+        return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
+
     def timeline(self, number: int) -> list[TimelineEvent]:
         stmt = (
             select(timeline_events)

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection
 
+from incidentbot.store.actions import ActionRepository
 from incidentbot.store.database import Database
 from incidentbot.store.incidents import IncidentRepository
 
@@ -28,6 +29,7 @@ class UnitOfWork:
         self._conn = engine.connect()
         self._conn.begin()
         self.incidents = IncidentRepository(self._conn, id_prefix=self._prefix)
+        self.actions = ActionRepository(self._conn)
         return self
 
     @property

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from incidentbot.domain.incident_id import parse_id
-from incidentbot.messages.serialize import incident_json, timeline_json
+from incidentbot.messages.serialize import action_json, incident_json, timeline_json
 from incidentbot.service import queries
 from incidentbot.service.context import Context
 from incidentbot.web.auth import token_required
@@ -48,6 +48,7 @@ async def api_incident(request: Request) -> Response:
         return JSONResponse({"error": f"no incident {request.path_params['id']}"}, status_code=404)
     data = incident_json(view.incident, public_url=ctx.config.public_url)
     data["timeline"] = timeline_json(view.timeline)
+    data["actions"] = [action_json(item) for item in view.actions]
     data["undelivered_posts"] = view.undelivered
     data["failed_posts"] = view.failed
     return JSONResponse(data)

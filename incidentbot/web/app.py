@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from incidentbot.service.context import Context
-from incidentbot.web import api, errors, health, pages, runbooks, slack_events
+from incidentbot.web import api, api_record, errors, health, pages, runbooks, slack_events
 
 log = logging.getLogger("incidentbot.web")
 
@@ -25,6 +25,8 @@ ROUTES = [
     Route("/healthz", health.healthz, methods=["GET"]),
     Route("/api/incidents", api.api_incidents, methods=["GET"]),
     Route("/api/incidents/{id}", api.api_incident, methods=["GET"]),
+    Route("/api/actions", api_record.api_actions, methods=["GET"]),
+    Route("/api/stats", api_record.api_stats, methods=["GET"]),
     Route("/incidents", pages.incidents_page, methods=["GET"]),
     Route("/incidents/{id}", pages.incident_page, methods=["GET"]),
     Route("/runbooks/{name}", runbooks.runbook, methods=["GET"]),

@@ -23,13 +23,14 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.message import compose, context
 from incidentbot.messages.postmortem import postmortem_markdown
-from incidentbot.messages.usage import NOT_YET, USAGE
+from incidentbot.messages.usage import USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
 from incidentbot.service import lifecycle, queries, roles
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
+from incidentbot.slack.listeners.record import run_record
 from incidentbot.slack.parser import ParseError, parse, typed_command
 
 log = logging.getLogger("incidentbot.slack")
@@ -47,14 +48,15 @@ def register(app: App, *, ctx: Context) -> None:
         if isinstance(parsed, c.OpenDeclareModal):
             reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
         else:
-            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx), command=typed_command(command.get("text")))
+            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx, client=client),
+                           command=typed_command(command.get("text")))
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
             ack()
 
 
-def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Reply:
+def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context, client: WebClient | None = None) -> Reply:
     """What `/outage …` does for `caller`; returns the ephemeral answer. Changes are committed on return."""
     if isinstance(parsed, ParseError):
         return _reply(error_message(parsed.message, parsed.usage))
@@ -114,8 +116,8 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             view = queries.incident_for(ctx, caller, ref)
             draft = postmortem_markdown(view.incident, view.timeline)
             return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
-        case c.AddAction() | c.ListActions() | c.DoneAction():
-            return _reply(error_message(NOT_YET, None))
+        case c.AddAction() | c.ListActions() | c.DoneAction() | c.ReopenAction() | c.ShowStats():
+            return run_record(parsed, caller=caller, ctx=ctx, client=client)
         case _:
             return _reply(error_message("That command is not available in this version of incidentbot.", None))
 
