@@ -50,7 +50,7 @@ def stats_message(record: QualityRecord, *, scope: str = "") -> Message:
              ("Action items", f"{record.actions_open} open, {record.actions_overdue} overdue")]  # fmt: skip
     repeats = [f"• {t.escape(r.service)} / {r.cause}: {', '.join(r.incidents)}" for r in record.repeat_causes]
     by = [f"By division: {_counts(record.by_division)}", f"By service: {_counts(record.by_service)}"]
-    return compose(f"{title}: {record.incidents} outages", [
+    return compose(f"{title}: {record.incidents} outage{'' if record.incidents == 1 else 's'}", [
         header(title), *fields(pairs), *lines(by),
         *lines(["*Repeat causes*", *(repeats or ["None."])]), context(excluded),
     ])  # fmt: skip
