@@ -144,8 +144,8 @@ def _manifest(args: argparse.Namespace) -> int:
 def _postmortem(args: argparse.Namespace) -> int:
     from incidentbot.bootstrap import Options, build_bot
     from incidentbot.domain.incident_id import parse_id
-    from incidentbot.messages.postmortem import postmortem_markdown
-    from incidentbot.service import queries
+    from incidentbot.messages.postmortem_doc import document_markdown
+    from incidentbot.service import postmortem
 
     settings = _settings(args)
     number = parse_id(args.id, settings.bot.id_prefix)
@@ -155,13 +155,13 @@ def _postmortem(args: argparse.Namespace) -> int:
         return 2
     bot = build_bot(settings, Options(run_workers=False))
     try:
-        view = queries.incident_by_number(bot.ctx, number)
+        view = postmortem.view(bot.ctx, number)
     finally:
         bot.db.dispose()
     if view is None:
         print(f"incidentbot: there is no incident {settings.bot.id_prefix}-{number}", file=sys.stderr)
         return 1
-    print(postmortem_markdown(view.incident, view.timeline))
+    print(document_markdown(view.incident, view.sections), end="")
     return 0
 
 

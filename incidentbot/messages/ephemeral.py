@@ -25,8 +25,6 @@ from incidentbot.messages.message import (
 )
 from incidentbot.messages.usage import AVAILABLE, DESCRIPTIONS, USAGE, with_id
 
-POSTMORTEM_CHUNK = 2800
-
 KEEP_OPEN = "Keep open"
 TIMELINE_ROOM = t.MAX_BLOCKS - 2  # the header line and the "earlier events" note
 
@@ -46,24 +44,6 @@ def error_message(message: str, usage: str | None) -> Message:
     if usage:
         blocks.append(context(f"Usage: {_code(usage)}"))
     return compose(message, blocks)
-
-
-def postmortem_draft(incident: Incident, markdown: str, *, public_url: str) -> Message:
-    """The draft in code blocks of at most a section's length each, cut between lines."""
-    chunks: list[str] = []
-    current = ""
-    for line in markdown.splitlines():
-        if len(current) + len(line) + 1 > POSTMORTEM_CHUNK and current:
-            chunks.append(current)
-            current = ""
-        current += line[:POSTMORTEM_CHUNK] + "\n"
-    if current:
-        chunks.append(current)
-    blocks: list[Block] = [section(f"*Postmortem draft for {incident.label}*")]
-    blocks += [section(f"```{chunk}```") for chunk in chunks]
-    blocks.append(context(f"Whole, as Markdown: `incidentbot postmortem {incident.label}` · "
-                          f"<{public_url}/incidents/{incident.label}|incident page>"))
-    return compose(f"Postmortem draft for {incident.label}", blocks)
 
 
 def done(text: str) -> Message:

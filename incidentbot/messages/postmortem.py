@@ -1,50 +1,112 @@
-"""The postmortem draft: the blameless questions, pre-filled with what the timeline already knows."""
+"""The postmortem's fact sections, generated from the incident and its timeline (pure, like the root message).
+
+Plain Markdown: the document is printed by `incidentbot postmortem ID`, served by the API and shown in Slack.
+Times are local in the configured zone; people are named by their Slack user id as `@U…`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
 
+from incidentbot.domain.actions import ActionItem
+from incidentbot.domain.adherence import adherence
 from incidentbot.domain.model import Incident
-from incidentbot.domain.timeline import TimelineEvent
-from incidentbot.messages.serialize import iso
-from incidentbot.messages.words import event_text
+from incidentbot.domain.policy import Policy
+from incidentbot.domain.tenure import handoff_records, role_tenures
+from incidentbot.domain.timeline import BOT, Kind, TimelineEvent
+from incidentbot.durations import format_duration
 
-QUESTIONS = (
-    "Who was involved, and who should have been?",
-    "How did communication go?",
-    "How did it happen, according to those closest to it?",
-    "What went well?",
-    "What could have gone better?",
-    "Which action items prevent a recurrence?",
-    "What else did we learn?",
-)
+NOT_YET = "—"
 
 
-def postmortem_markdown(i: Incident, timeline: Sequence[TimelineEvent]) -> str:
-    duration = ""
-    if i.resolved_at is not None:
-        minutes = int((i.resolved_at - i.declared_at).total_seconds() // 60)
-        duration = f"{minutes // 60} h {minutes % 60} min"
-    people = sorted({i.declared_by, i.commander, i.communicator} | {e.actor for e in timeline} - {"bot"})
-    lines = [
-        f"# Postmortem: {i.label} — {i.summary}",
-        "",
-        f"- Severity: SEV{i.severity}{' (drill)' if i.drill else ''}",
-        f"- Division: {i.division}{' (company-wide)' if i.company_wide else ''}",
-        f"- Status: {i.status}",
-        f"- Declared: {iso(i.declared_at)} by <@{i.declared_by}>",
-        f"- Resolved: {iso(i.resolved_at) or '—'}" + (f" (duration {duration})" if duration else ""),
-        f"- Commander: <@{i.commander}>; communicator: <@{i.communicator}>",
-        f"- Impact: {i.impact or '_to fill in_'}",
-        f"- Service: {i.service or '_to fill in_'}",
-        f"- Root cause: {i.root_cause or '_to fill in_'}",
-        f"- Owning team: {i.owner_team or '_to fill in_'}",
-        f"- People on the timeline: {', '.join(f'<@{p}>' for p in people)}",
-        "",
-        "## Timeline (UTC)",
-        "",
-    ]
-    lines += [f"- {iso(e.at)} · {e.kind} · {e.actor}: {event_text(e)}" for e in timeline]
-    for question in QUESTIONS:
-        lines += ["", f"## {question}", "", "_to fill in_"]
-    return "\n".join(lines) + "\n"
+def generate(
+    i: Incident, timeline: Sequence[TimelineEvent], actions: Sequence[ActionItem], *, policy: Policy, tz: tzinfo,
+    now: datetime,
+) -> dict[str, str]:  # fmt: skip
+    """The generated text of every fact section (the questions are left for people)."""
+    until = i.resolved_at or now
+    return {
+        "summary": _summary(i),
+        "impact": _impact(i, tz),
+        "people": _people(timeline, until, tz),
+        "communication": _communication(i, timeline, policy, until),
+        "timeline": "\n".join(f"- {local(e.at, tz)} · {_who(e.actor)} · {e.kind}: {e.text}" for e in timeline),
+        "action-items": "\n".join(_action(a) for a in actions) or "No action items yet.",
+        "root-cause": _root_cause(i),
+    }
+
+
+def local(moment: datetime | None, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z") if moment else NOT_YET
+
+
+def span(delta: timedelta | None) -> str:
+    return format_duration(timedelta(seconds=round(delta.total_seconds()))) if delta is not None else NOT_YET
+
+
+def _who(user: str) -> str:
+    return "incidentbot" if user == BOT else f"@{user}"
+
+
+def _summary(i: Incident) -> str:
+    drill = " (drill)" if i.drill else ""
+    lines = [f"{i.label}: {i.summary}", f"SEV{i.severity}{drill} · {i.division}"
+             f"{' · company-wide' if i.company_wide else ''} · {i.status}"]  # fmt: skip
+    if i.resolution:
+        lines.append(f"Resolution: {i.resolution}")
+    return "\n".join(lines)
+
+
+def _impact(i: Incident, tz: tzinfo) -> str:
+    started, detected = i.started_at or i.declared_at, i.detected_at or i.declared_at
+    return "\n".join([
+        f"Impact: {i.impact or NOT_YET}",
+        f"Service: {i.service or NOT_YET}",
+        f"- Started: {local(started, tz)}",
+        f"- Detected: {local(detected, tz)}",
+        f"- Declared: {local(i.declared_at, tz)}",
+        f"- Mitigated: {local(i.mitigated_at, tz)}",
+        f"- Resolved: {local(i.resolved_at, tz)}",
+        f"Time to detect {span(detected - started)} · to declare {span(i.declared_at - detected)} · "
+        f"to mitigate {span(i.mitigated_at - started if i.mitigated_at else None)} · "
+        f"to resolve {span(i.resolved_at - started if i.resolved_at else None)}",
+    ])  # fmt: skip
+
+
+def _people(timeline: Sequence[TimelineEvent], until: datetime, tz: tzinfo) -> str:
+    lines = [f"- {t.role}: @{t.user} from {local(t.start, tz)} to {local(t.end, tz)} ({span(t.held)})"
+             for t in role_tenures(timeline, until=until)]  # fmt: skip
+    for h in handoff_records(timeline):
+        waited = f" after {span(h.wait)}" if h.wait is not None else ""
+        lines.append(f"- Handoff of {h.role} to @{h.to} (asked by @{h.requested_by} at {local(h.requested_at, tz)})"
+                     f": {h.outcome}{waited}")
+    others = sorted({e.actor for e in timeline} - {BOT})
+    lines.append(f"People on the timeline: {', '.join(f'@{p}' for p in others) or NOT_YET}")
+    return "\n".join(lines)
+
+
+def _communication(i: Incident, timeline: Sequence[TimelineEvent], policy: Policy, until: datetime) -> str:
+    result = adherence(timeline, policy=policy, until=until)
+    lines = [f"Status updates: {len(result.timings) - result.missed} posted, {result.on_time} on time, "
+             f"{result.late - result.missed} late, {result.missed} missed."]
+    for timing in result.timings:
+        said = "on time" if timing.on_time else f"late by {span(timing.late_by)}"
+        lines.append(f"- due {timing.due_at:%H:%M} UTC: " + ("missed (no update before the resolution)"
+                                                            if timing.missed else said))
+    lines.append(f"Longest silence: {span(result.longest_silence)}.")
+    company = sum(1 for e in timeline if e.kind in (Kind.DECLARED, Kind.UPDATE, Kind.RESOLVED))
+    lines.append(f"Company-channel posts: {company if i.posts_to_company else 0}"
+                 f"{'' if i.posts_to_company else ' (not company-wide)' if not i.drill else ' (drill)'}.")
+    return "\n".join(lines)
+
+
+def _action(item: ActionItem) -> str:
+    owner = f" · owner @{item.owner}" if item.owner else ""
+    due = f" · due {item.due.isoformat()}" if item.due else ""
+    state = " · done" + (f": {item.done_note}" if item.done_note else "") if item.done_at else ""
+    return f"- {item.label}: {item.text}{owner}{due}{state}"
+
+
+def _root_cause(i: Incident) -> str:
+    return f"{i.root_cause or NOT_YET}\nCause category: {i.cause or NOT_YET}"

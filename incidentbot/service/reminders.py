@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from incidentbot.domain.due import DueItem, DueKind, next_daily, next_rollup
 from incidentbot.domain.model import Incident, Role
+from incidentbot.domain.postmortem import empty_questions
 from incidentbot.messages import (
     daily_digest,
     handoff_expired_post,
@@ -22,7 +23,7 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.dm import update_chase_dm
 from incidentbot.messages.thread import update_chase_post
-from incidentbot.service import follow_ups
+from incidentbot.service import follow_ups, postmortem
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -122,9 +123,10 @@ def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow, incident: Incident
                          handoff_result_for_requester(incident, handoff, outcome="expired"))
                 posts.edit_root(incident)
         case DueKind.POSTMORTEM_REMINDER:
-            if incident.remind_postmortem(now=now, policy=policy):
-                posts.dm(incident, incident.commander, postmortem_reminder(incident,
-                                                                           public_url=ctx.config.public_url))
+            empty = [s.title for s in empty_questions(postmortem.refresh(uow, ctx, incident))]
+            if incident.remind_postmortem(now=now, policy=policy, needed=bool(empty)):
+                posts.dm(incident, incident.commander, postmortem_reminder(
+                    incident, public_url=ctx.config.public_url, empty=empty))
     due_work.finish(uow.conn, row.id)
     commit_change(uow, ctx, incident, posts)
 

@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from incidentbot.domain.errors import DomainError
+from incidentbot.domain.incident_id import parse_id
 from incidentbot.domain.quality import MAX_DAYS
-from incidentbot.messages.serialize import action_json
+from incidentbot.messages.postmortem_doc import document_markdown
+from incidentbot.messages.serialize import action_json, incident_json
 from incidentbot.messages.stats import stats_json
-from incidentbot.service import queries
-from incidentbot.service.context import Context
+from incidentbot.service import postmortem, queries
+from incidentbot.service.context import Context, Refused
 from incidentbot.service.stats import service_record
 from incidentbot.web.auth import token_required
 
@@ -46,3 +51,44 @@ async def api_stats(request: Request) -> Response:
         return _error(f"days must be a whole number from 1 to {MAX_DAYS}")
     record = await run_in_threadpool(service_record, ctx, days=int(days_text))
     return JSONResponse(stats_json(record))
+
+
+def postmortem_json(found: postmortem.PostmortemView, *, public_url: str) -> dict[str, Any]:
+    return {
+        "incident": incident_json(found.incident, public_url=public_url),
+        "sections": [{"key": s.key, "title": s.title, "text": s.text, "edited": s.is_edited,
+                      **({"newer_generated": s.newer_facts} if s.newer_facts else {})}
+                     for s in found.sections],
+        "markdown": document_markdown(found.incident, found.sections),
+    }
+
+
+@token_required()
+async def api_postmortem(request: Request) -> Response:
+    ctx: Context = request.app.state.ctx
+    number = parse_id(request.path_params["id"], ctx.config.id_prefix)
+    found = await run_in_threadpool(postmortem.view, ctx, number) if number else None
+    if found is None:
+        return _error(f"no incident {request.path_params['id']}", 404)
+    return JSONResponse(postmortem_json(found, public_url=ctx.config.public_url))
+
+
+@token_required()
+async def api_edit_postmortem(request: Request) -> Response:
+    ctx: Context = request.app.state.ctx
+    number = parse_id(request.path_params["id"], ctx.config.id_prefix)
+    if not number or await run_in_threadpool(queries.incident_by_number, ctx, number) is None:
+        return _error(f"no incident {request.path_params['id']}", 404)
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        return _error('the body must be JSON: {"text": "…"}')
+    if not isinstance(body, dict) or set(body) != {"text"}:
+        return _error('the body must be {"text": "…"} and nothing else')
+    actor = request.headers.get("X-Incidentbot-User") or "api"
+    try:
+        found = await run_in_threadpool(postmortem.edit_sections, ctx, number,
+                                        {request.path_params["key"]: body["text"]}, actor=actor[:32])
+    except (Refused, DomainError) as refused:
+        return _error(refused.message if isinstance(refused, Refused) else str(refused))
+    return JSONResponse(postmortem_json(found, public_url=ctx.config.public_url))

@@ -18,11 +18,9 @@ from incidentbot.messages import (
     help_message,
     incident_list,
     incident_status,
-    postmortem_draft,
     timeline_message,
 )
 from incidentbot.messages.message import compose, context
-from incidentbot.messages.postmortem import postmortem_markdown
 from incidentbot.messages.usage import USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
@@ -30,7 +28,7 @@ from incidentbot.service import lifecycle, queries, roles
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
-from incidentbot.slack.listeners.record import run_record
+from incidentbot.slack.listeners.record import run_record, show_postmortem
 from incidentbot.slack.parser import ParseError, parse, typed_command
 
 log = logging.getLogger("incidentbot.slack")
@@ -113,9 +111,7 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context, client:
             view = queries.incident_for(ctx, caller, ref)
             return _reply(timeline_message(view.incident, view.timeline))
         case c.Postmortem(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
-            draft = postmortem_markdown(view.incident, view.timeline)
-            return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
+            return show_postmortem(ref, caller=caller, ctx=ctx)
         case c.AddAction() | c.ListActions() | c.DoneAction() | c.ReopenAction() | c.ShowStats():
             return run_record(parsed, caller=caller, ctx=ctx, client=client)
         case _:

@@ -10,7 +10,8 @@ from slack_sdk.errors import SlackApiError
 
 from incidentbot.messages import done
 from incidentbot.messages.actions import action_list, action_row
-from incidentbot.service import actions
+from incidentbot.messages.postmortem_doc import postmortem_answer
+from incidentbot.service import actions, postmortem, queries
 from incidentbot.service import commands as c
 from incidentbot.service.context import Caller, Context, Refused, Reply
 from incidentbot.slack.listeners.stats import show_stats
@@ -41,6 +42,13 @@ def run_record(parsed: RecordCommand, *, caller: Caller, ctx: Context, client: W
         case c.ShowStats():
             return show_stats(parsed, ctx=ctx)
     raise AssertionError(f"not a record command: {parsed!r}")
+
+
+def show_postmortem(ref: int | None, *, caller: Caller, ctx: Context) -> Reply:
+    number = queries.incident_for(ctx, caller, ref).incident.number
+    found = postmortem.view(ctx, number or 0)
+    assert found is not None
+    return _reply(postmortem_answer(found.incident, found.sections, public_url=ctx.config.public_url))
 
 
 def check_known_user(client: WebClient, user: str) -> None:
