@@ -30,7 +30,7 @@ def generate(
         "summary": _summary(i),
         "impact": _impact(i, tz),
         "people": _people(timeline, until, tz),
-        "communication": _communication(i, timeline, policy, until),
+        "communication": _communication(i, timeline, policy, until, tz),
         "timeline": "\n".join(f"- {local(e.at, tz)} · {_who(e.actor)} · {e.kind}: {e.text}" for e in timeline),
         "action-items": "\n".join(_action(a) for a in actions) or "No action items yet.",
         "root-cause": _root_cause(i),
@@ -86,19 +86,40 @@ def _people(timeline: Sequence[TimelineEvent], until: datetime, tz: tzinfo) -> s
     return "\n".join(lines)
 
 
-def _communication(i: Incident, timeline: Sequence[TimelineEvent], policy: Policy, until: datetime) -> str:
+def _communication(
+    i: Incident, timeline: Sequence[TimelineEvent], policy: Policy, until: datetime, tz: tzinfo
+) -> str:
     result = adherence(timeline, policy=policy, until=until)
     lines = [f"Status updates: {len(result.timings) - result.missed} posted, {result.on_time} on time, "
              f"{result.late - result.missed} late, {result.missed} missed."]
     for timing in result.timings:
         said = "on time" if timing.on_time else f"late by {span(timing.late_by)}"
-        lines.append(f"- due {timing.due_at:%H:%M} UTC: " + ("missed (no update before the resolution)"
-                                                            if timing.missed else said))
+        lines.append(f"- due {local(timing.due_at, tz)}: " + ("missed (no update before the resolution)"
+                                                             if timing.missed else said))
     lines.append(f"Longest silence: {span(result.longest_silence)}.")
-    company = sum(1 for e in timeline if e.kind in (Kind.DECLARED, Kind.UPDATE, Kind.RESOLVED))
-    lines.append(f"Company-channel posts: {company if i.posts_to_company else 0}"
-                 f"{'' if i.posts_to_company else ' (not company-wide)' if not i.drill else ' (drill)'}.")
+    scope = " (a drill: the company channel stays silent)" if i.drill else ""
+    lines.append(f"Company-channel posts: {0 if i.drill else company_posts(timeline)}{scope}.")
     return "\n".join(lines)
+
+
+def company_posts(timeline: Sequence[TimelineEvent]) -> int:
+    """The posts a real outage made to the company channel: from the moment it was company-wide, its
+    announcement (or escalation), updates, severity changes and resolution."""
+    wide, count = False, 0
+    for e in timeline:
+        if e.kind is Kind.DECLARED:
+            wide = "company-wide" in e.text
+            count += wide
+        elif e.kind is Kind.SCOPE_CHANGED:
+            wide, count = True, count + 1
+        elif (wide and e.kind in (Kind.UPDATE, Kind.RESOLVED, Kind.CANCELLED)) or (wide and e.kind is Kind.SEVERITY_CHANGED and not _escalates_now(timeline, e)):
+            count += 1
+    return count
+
+
+def _escalates_now(timeline: Sequence[TimelineEvent], event: TimelineEvent) -> bool:
+    """A severity change that made the outage company-wide is announced once, as the escalation."""
+    return any(e.kind is Kind.SCOPE_CHANGED and e.at == event.at for e in timeline)
 
 
 def _action(item: ActionItem) -> str:

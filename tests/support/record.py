@@ -44,3 +44,15 @@ def resolve(bot: Harness, number: int, summary: str = "Fixed", user: str = "U0AL
 def advance_to(bot: Harness, moment: datetime) -> None:
     """Pass time up to `moment` (doing what falls due on the way, once)."""
     bot.pass_time(moment - bot.clock())
+
+
+def click_with_trigger(bot: Harness, action_id: str, value: dict[str, Any], *, user: str) -> Any:
+    """Click a button whose handler opens a modal: the payload carries a trigger the fake Slack accepts."""
+    from urllib.parse import parse_qs, urlencode
+
+    from tests.support import slack_requests as sr
+
+    body = sr.block_action(action_id, json.dumps(value), user=user, response_url=bot.fake.new_response_url())
+    payload = json.loads(parse_qs(body)["payload"][0])
+    payload["trigger_id"] = bot.fake.new_trigger_id(user)
+    return bot.post_signed(urlencode({"payload": json.dumps(payload)}))
