@@ -18,6 +18,7 @@ from incidentbot.domain.timeline import BOT, Kind, TimelineEvent
 from incidentbot.durations import format_duration
 
 NOT_YET = "—"
+_COMPANY_KINDS = (Kind.UPDATE, Kind.SEVERITY_CHANGED, Kind.RESOLVED, Kind.CANCELLED)
 
 
 def generate(
@@ -112,8 +113,8 @@ def company_posts(timeline: Sequence[TimelineEvent]) -> int:
             count += wide
         elif e.kind is Kind.SCOPE_CHANGED:
             wide, count = True, count + 1
-        elif (wide and e.kind in (Kind.UPDATE, Kind.RESOLVED, Kind.CANCELLED)) or (wide and e.kind is Kind.SEVERITY_CHANGED and not _escalates_now(timeline, e)):
-            count += 1
+        elif wide and e.kind in _COMPANY_KINDS:
+            count += not (e.kind is Kind.SEVERITY_CHANGED and _escalates_now(timeline, e))
     return count
 
 
