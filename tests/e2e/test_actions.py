@@ -48,6 +48,8 @@ def test_action_items_are_chased_until_closed_and_reported_weekly(
         bot.pass_time(timedelta(minutes=1, seconds=1))
         [due_day] = dm_texts(bot, "U0CAROL", "Action item *A-2*")
         assert "is due today" in due_day and "/outage done A-2" in due_day
+        digest = company_texts(bot, "Outage digest")[-1]  # the same 09:00: the digest lists the open items
+        assert "*Open action items (4)*" in digest and "*A-4* · OUT-1 · Review alert routing" in digest
 
         # Monday 09:00 New York: Bob's due-day DM (his incident is resolved) and the weekly report.
         advance_to(bot, datetime(2026, 11, 30, 13, 59, 50, tzinfo=UTC))

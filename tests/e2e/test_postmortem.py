@@ -96,7 +96,7 @@ def test_postmortem_document_follows_the_timeline_and_keeps_what_people_wrote(
         response = click_with_trigger(bot, ids.EDIT_POSTMORTEM, {"incident": 1}, user="U0CAROL")
         assert response.status_code == 200
         [modal] = [v for v in bot.fake.views if v.view.get("callback_id") == ids.POSTMORTEM_MODAL]
-        assert [b["block_id"] for b in modal.view["blocks"]][0] == "summary"
+        assert [b["block_id"] for b in modal.view["blocks"]] == ["summary", *answers_order(), "root-cause"]
         answers = {"what-went-well": "Rollback took 5 minutes.", "who-was-involved": "Alice, Bob, Carol."}
         values = {key: {key: {"type": "plain_text_input", "value": text}} for key, text in answers.items()}
         values["summary"] = {"summary": {"type": "plain_text_input", "value": "Card auth failed for 1 h."}}
@@ -139,3 +139,9 @@ def test_no_reminder_once_every_question_has_an_answer(
         assert "Every question has an answer." in bot.reply("postmortem OUT-1")
         bot.pass_time(timedelta(days=3))
         assert dm_texts(bot, "U0ALICE", "postmortem is due") == []
+
+
+def answers_order() -> list[str]:
+    from incidentbot.domain.postmortem import QUESTIONS
+
+    return [key for key, _ in QUESTIONS]
