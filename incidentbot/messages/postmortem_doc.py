@@ -68,7 +68,7 @@ def postmortem_modal(incident: Incident, sections: Sequence[Section]) -> dict[st
         element: dict[str, Any] = {"type": "plain_text_input", "action_id": s.key, "multiline": True,
                                    "max_length": MODAL_TEXT}
         if s.text.strip():
-            element["initial_value"] = s.text[:MODAL_TEXT]
+            element["initial_value"] = t.inert(s.text)[:MODAL_TEXT]  # shown as typed; no broadcast survives
         inputs.append({"type": "input", "block_id": s.key, "optional": True, "label": plain(s.title, 2000),
                        "element": element})
     return {

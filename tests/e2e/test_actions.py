@@ -38,7 +38,8 @@ def test_action_items_are_chased_until_closed_and_reported_weekly(
         # Lists: all, one incident's, mine, open only.
         everything = bot.reply("actions")
         assert all(f"*A-{n}*" in everything for n in range(1, 5))
-        assert "*A-2*" not in bot.reply("actions OUT-1") and "*A-3*" in bot.reply("actions OUT-1")
+        of_one = bot.reply("actions OUT-1")
+        assert "All action items of OUT-1* (3)" in of_one and "*A-2*" not in of_one and "*A-3*" in of_one
         mine = bot.reply("actions --mine", user="U0BOB")
         assert "*A-1*" in mine and "*A-3*" not in mine
 

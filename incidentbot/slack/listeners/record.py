@@ -32,7 +32,7 @@ def run_record(parsed: RecordCommand, *, caller: Caller, ctx: Context, client: W
             found = actions.list_actions(parsed, caller=caller, ctx=ctx)
             rows = [action_row(i, incident_label=found.labels[i.incident_number], today=found.today)
                     for i in found.items]  # fmt: skip
-            return _reply(action_list(rows, title=_list_title(parsed)))
+            return _reply(action_list(rows, title=_list_title(parsed, ctx.config.id_prefix)))
         case c.DoneAction():
             item = actions.close_action(parsed, caller=caller, ctx=ctx)
             return _say(f"{item.label} is done.")
@@ -63,9 +63,9 @@ def check_known_user(client: WebClient, user: str) -> None:
         log.warning("could not check user %s", user, exc_info=True)
 
 
-def _list_title(parsed: c.ListActions) -> str:
+def _list_title(parsed: c.ListActions, prefix: str) -> str:
     scope = f"{'My' if parsed.mine else 'All'} {'open ' if parsed.open_only else ''}action items"
-    return scope if parsed.ref is None else f"{scope} of outage {parsed.ref}"
+    return scope if parsed.ref is None else f"{scope} of {prefix}-{parsed.ref}"
 
 
 def _reply(msg: Any) -> Reply:
