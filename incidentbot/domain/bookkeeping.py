@@ -83,7 +83,8 @@ class BookkeepingRules(IncidentState):
     def _check_milestones(self, moments: dict[str, datetime], now: datetime) -> None:
         for name, moment in moments.items():
             if moment > now:
-                raise InvalidTransition(f"`{name}=` is in the future; give a time that has passed.")
+                raise InvalidTransition(f"`{name}=` is in the future; give a time that has passed (`HH:MM` means "
+                                        "today: for an earlier day write the date, e.g. `2024-07-31T23:50`).")
         started = moments.get("started", self.started_at or self.declared_at)
         detected = moments.get("detected", self.detected_at or self.declared_at)
         mitigated = moments.get("mitigated", self.mitigated_at)
