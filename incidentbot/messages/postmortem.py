@@ -1,12 +1,13 @@
 """The postmortem's fact sections, generated from the incident and its timeline (pure, like the root message).
 
 Plain Markdown: the document is printed by `incidentbot postmortem ID`, served by the API and shown in Slack.
-Times are local in the configured zone; people are named by their Slack user id as `@U…`.
+Times are local in the configured zone; people by the name they go by (else their Slack id, `@U…`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from incidentbot.domain.actions import ActionItem
@@ -23,19 +24,38 @@ _COMPANY_KINDS = (Kind.UPDATE, Kind.SEVERITY_CHANGED, Kind.RESOLVED, Kind.CANCEL
 
 def generate(
     i: Incident, timeline: Sequence[TimelineEvent], actions: Sequence[ActionItem], *, policy: Policy, tz: tzinfo,
-    now: datetime,
+    now: datetime, names: Mapping[str, str] | None = None,
 ) -> dict[str, str]:  # fmt: skip
-    """The generated text of every fact section (the questions are left for people)."""
+    """The generated text of every fact section (the questions are left for people). `names` maps user ids
+    to the names people go by; anyone not in it is shown as `@U…`."""
     until = i.resolved_at or now
+    who = Names(names or {})
     return {
         "summary": _summary(i),
         "impact": _impact(i, tz),
-        "people": _people(timeline, until, tz),
+        "people": _people(timeline, until, tz, who),
         "communication": _communication(i, timeline, policy, until, tz),
-        "timeline": "\n".join(f"- {local(e.at, tz)} · {_who(e.actor)} · {e.kind}: {e.text}" for e in timeline),
-        "action-items": "\n".join(_action(a) for a in actions) or "No action items yet.",
+        "timeline": "\n".join(f"- {local(e.at, tz)} · {who(e.actor)} · {e.kind}: {who.text(e)}" for e in timeline),
+        "action-items": "\n".join(_action(a, who) for a in actions) or "No action items yet.",
         "root-cause": _root_cause(i),
     }
+
+
+class Names:
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = names
+
+    def __call__(self, user: str | None) -> str:
+        if user is None:
+            return NOT_YET
+        return "incidentbot" if user == BOT else self._names.get(user, f"@{user}")
+
+    def text(self, event: TimelineEvent) -> str:
+        """The event's text with the people it names (plain user ids) by name."""
+        if not event.people:
+            return event.text
+        named = re.compile(r"(?<![\w@])(" + "|".join(re.escape(p) for p in set(event.people)) + r")(?!\w)")
+        return named.sub(lambda found: self(found.group(1)), event.text)
 
 
 def local(moment: datetime | None, tz: tzinfo) -> str:
@@ -44,10 +64,6 @@ def local(moment: datetime | None, tz: tzinfo) -> str:
 
 def span(delta: timedelta | None) -> str:
     return format_duration(timedelta(seconds=round(delta.total_seconds()))) if delta is not None else NOT_YET
-
-
-def _who(user: str) -> str:
-    return "incidentbot" if user == BOT else f"@{user}"
 
 
 def _summary(i: Incident) -> str:
@@ -75,15 +91,15 @@ def _impact(i: Incident, tz: tzinfo) -> str:
     ])  # fmt: skip
 
 
-def _people(timeline: Sequence[TimelineEvent], until: datetime, tz: tzinfo) -> str:
-    lines = [f"- {t.role}: @{t.user} from {local(t.start, tz)} to {local(t.end, tz)} ({span(t.held)})"
+def _people(timeline: Sequence[TimelineEvent], until: datetime, tz: tzinfo, who: Names) -> str:
+    lines = [f"- {t.role}: {who(t.user)} from {local(t.start, tz)} to {local(t.end, tz)} ({span(t.held)})"
              for t in role_tenures(timeline, until=until)]  # fmt: skip
     for h in handoff_records(timeline):
         waited = f" after {span(h.wait)}" if h.wait is not None else ""
-        lines.append(f"- Handoff of {h.role} to @{h.to} (asked by @{h.requested_by} at {local(h.requested_at, tz)})"
-                     f": {h.outcome}{waited}")
+        lines.append(f"- Handoff of {h.role} to {who(h.to)} (asked by {who(h.requested_by)} at "
+                     f"{local(h.requested_at, tz)}): {h.outcome}{waited}")
     others = sorted({e.actor for e in timeline} - {BOT})
-    lines.append(f"People on the timeline: {', '.join(f'@{p}' for p in others) or NOT_YET}")
+    lines.append(f"People on the timeline: {', '.join(who(p) for p in others) or NOT_YET}")
     return "\n".join(lines)
 
 
@@ -123,8 +139,8 @@ def _escalates_now(timeline: Sequence[TimelineEvent], event: TimelineEvent) -> b
     return any(e.kind is Kind.SCOPE_CHANGED and e.at == event.at for e in timeline)
 
 
-def _action(item: ActionItem) -> str:
-    owner = f" · owner @{item.owner}" if item.owner else ""
+def _action(item: ActionItem, who: Names) -> str:
+    owner = f" · owner {who(item.owner)}" if item.owner else ""
     due = f" · due {item.due.isoformat()}" if item.due else ""
     state = " · done" + (f": {item.done_note}" if item.done_note else "") if item.done_at else ""
     return f"- {item.label}: {item.text}{owner}{due}{state}"

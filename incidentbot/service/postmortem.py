@@ -9,7 +9,7 @@ from incidentbot.domain.model import Incident
 from incidentbot.domain.postmortem import Section, regenerate, require_key, require_text
 from incidentbot.messages.postmortem import generate
 from incidentbot.service.context import Context, Refused
-from incidentbot.store import postmortems
+from incidentbot.store import people, postmortems
 from incidentbot.store.unit_of_work import UnitOfWork
 
 
@@ -64,5 +64,8 @@ def _generated(uow: UnitOfWork, ctx: Context, incident: Incident, stored: dict[s
     assert incident.number is not None
     timeline = uow.incidents.timeline(incident.number)
     items = uow.actions.find(incident_number=incident.number)
-    facts = generate(incident, timeline, items, policy=ctx.policy, tz=ctx.config.tz, now=ctx.clock())
+    mentioned = {e.actor for e in timeline} | {p for e in timeline for p in e.people}
+    mentioned |= {a.owner for a in items if a.owner}
+    facts = generate(incident, timeline, items, policy=ctx.policy, tz=ctx.config.tz, now=ctx.clock(),
+                     names=people.names(uow.conn, mentioned))
     return regenerate(stored, facts)

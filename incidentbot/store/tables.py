@@ -217,3 +217,12 @@ postmortem_sections = Table(
     Column("generated_when_edited", Text),
     PrimaryKeyConstraint("incident_number", "key"),
 )
+
+# The names people go by, learnt from the requests Slack sends (for documents read outside Slack).
+people = Table(
+    "people",
+    metadata,
+    Column("user_id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -1,4 +1,5 @@
-"""After the outage: milestones and cause on incidents, action items, the stored postmortem document.
+"""After the outage: milestones and cause on incidents, action items, the stored postmortem document, and
+the names people go by.
 
 Revision ID: 0004_record
 Revises: 0003
@@ -56,7 +57,17 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "people",
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", name="pk_people"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("people")
     op.drop_table("postmortem_sections")
     op.drop_index("ix_action_items_incident", table_name="action_items")
     op.drop_table("action_items")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from incidentbot.messages import ids
 from tests.fakeslack import FakeSlack
@@ -57,19 +58,19 @@ def test_postmortem_document_follows_the_timeline_and_keeps_what_people_wrote(
         impact = str(got["impact"]["text"])
         assert "- Declared: 2026-11-23 10:00 CET" in impact and "- Mitigated: 2026-11-23 10:45 CET" in impact
         assert "Time to detect 0s · to declare 0s · to mitigate 45m · to resolve 1h" in impact
-        people = str(got["people"]["text"])
-        assert "- commander: @U0ALICE from 2026-11-23 10:00 CET to 2026-11-23 10:04 CET (4m)" in people
-        assert "- commander: @U0CAROL from 2026-11-23 10:04 CET to 2026-11-23 11:00 CET (56m)" in people
-        assert "- communicator: @U0ALICE from 2026-11-23 10:00 CET to 2026-11-23 11:00 CET (1h)" in people
-        asked = "Handoff of commander to @U0{} (asked by @U0ALICE at 2026-11-23 10:0{} CET): {}"
-        assert asked.format("BOB", 0, "declined after 1m") in people
-        assert asked.format("CAROL", 1, "accepted after 3m") in people
+        people = str(got["people"]["text"])  # by the names Slack sent with their commands (the harness: u0alice)
+        assert "- commander: u0alice from 2026-11-23 10:00 CET to 2026-11-23 10:04 CET (4m)" in people
+        assert "- commander: u0carol from 2026-11-23 10:04 CET to 2026-11-23 11:00 CET (56m)" in people
+        assert "- communicator: u0alice from 2026-11-23 10:00 CET to 2026-11-23 11:00 CET (1h)" in people
+        asked = "Handoff of commander to u0{} (asked by u0alice at 2026-11-23 10:0{} CET): {}"
+        assert asked.format("bob", 0, "declined after 1m") in people
+        assert asked.format("carol", 1, "accepted after 3m") in people
         communication = str(got["communication"]["text"])
         assert "Status updates: 3 posted, 2 on time, 1 late, 0 missed." in communication
         assert "late by 10m" in communication and "Longest silence: 25m." in communication
         assert "Company-channel posts: 4." in communication  # the escalation, two updates, the resolution
         assert "- due 2026-11-23 10:35 CET: late by 10m" in communication
-        assert "2026-11-23 10:30 CET · @U0CAROL · severity_changed" in str(got["timeline"]["text"])
+        assert "2026-11-23 10:30 CET · u0carol · severity_changed" in str(got["timeline"]["text"])
         assert got["what-went-well"]["text"] == "" and got["what-went-well"]["edited"] is False
 
         # A person answers a question and corrects the summary; later facts do not overwrite them.
@@ -85,7 +86,7 @@ def test_postmortem_document_follows_the_timeline_and_keeps_what_people_wrote(
         assert "newer_generated" not in got["summary"]  # its facts did not change since the edit
         assert "bad config in 4.2\nCause category: deploy" in str(got["root-cause"]["text"])
         assert got["action-items"]["text"] == "None needed, we think."  # kept; the new facts offered beside it
-        assert "A-1: Canary card-router deploys · owner @U0CAROL" in str(got["action-items"]["newer_generated"])
+        assert "A-1: Canary card-router deploys · owner u0carol" in str(got["action-items"]["newer_generated"])
         markdown = bot.api("/api/incidents/OUT-1/postmortem").json()["markdown"]
         assert "None needed, we think.\n\n> Newer facts from the timeline" in markdown
         assert "action_added" in str(got["timeline"]["text"])
@@ -95,7 +96,11 @@ def test_postmortem_document_follows_the_timeline_and_keeps_what_people_wrote(
         assert "Still empty (7)" in answer and "/incidents/OUT-1/postmortem|postmortem page" in answer
         response = click_with_trigger(bot, ids.EDIT_POSTMORTEM, {"incident": 1}, user="U0CAROL")
         assert response.status_code == 200
-        [modal] = [v for v in bot.fake.views if v.view.get("callback_id") == ids.POSTMORTEM_MODAL]
+        def modals() -> list[Any]:
+            return [v for v in bot.fake.views if v.view.get("callback_id") == ids.POSTMORTEM_MODAL]
+
+        bot.wait(lambda: bool(modals()), what="the postmortem modal")  # opened after the click is acknowledged
+        [modal] = modals()
         assert [b["block_id"] for b in modal.view["blocks"]] == ["summary", *answers_order(), "root-cause"]
         answers = {"what-went-well": "Rollback took 5 minutes.", "who-was-involved": "Alice, Bob, Carol."}
         values = {key: {key: {"type": "plain_text_input", "value": text}} for key, text in answers.items()}

@@ -26,6 +26,7 @@ from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
 from incidentbot.service import lifecycle, queries, roles
 from incidentbot.service.context import Caller, Context, Reply
+from incidentbot.service.people import remember_name
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
 from incidentbot.slack.listeners.record import run_record, show_postmortem
@@ -52,6 +53,7 @@ def register(app: App, *, ctx: Context) -> None:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
             ack()
+        remember_name(ctx, caller.user_id, command.get("user_name"))
 
 
 def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context, client: WebClient | None = None) -> Reply:
