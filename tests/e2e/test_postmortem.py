@@ -133,7 +133,8 @@ def test_postmortem_document_follows_the_timeline_and_keeps_what_people_wrote(
 def test_no_reminder_once_every_question_has_an_answer(
     database_url: str, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
-    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, clock=FixedClock(T)) as bot:
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, config=CONFIG,
+                       clock=FixedClock(T)) as bot:
         bot.reply("declare --division payments --sev 3 Card auth down")
         resolve(bot, 1)
         keys = [s["key"] for s in bot.api("/api/incidents/OUT-1/postmortem").json()["sections"]]

@@ -15,6 +15,7 @@ from tests.support.harness import Harness, start_harness
 from tests.support.record import FixedClock, resolve
 
 T = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # a Friday, noon UTC
+UTC_CONFIG = {"timezone": "UTC"}  # `detected=11:45` below is read in it
 
 
 def readable(reply: str) -> str:
@@ -51,7 +52,8 @@ def run_outages(bot: Harness) -> None:
 
 
 def test_stats_by_hand(database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
-    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, clock=FixedClock(T)) as bot:
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, config=UTC_CONFIG,
+                       clock=FixedClock(T)) as bot:
         run_outages(bot)
         stats = bot.api("/api/stats?days=30").json()
         durations = stats.pop("durations")
@@ -81,7 +83,8 @@ def test_stats_by_hand(database_url: str, fake_slack: FakeSlack, tmp_path: Path)
 
 
 def test_an_incident_json_carries_its_milestones(database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
-    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, clock=FixedClock(T)) as bot:
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, config=UTC_CONFIG,
+                       clock=FixedClock(T)) as bot:
         bot.reply("declare --division payments --sev 2 Card auth down")
         assert "in the future" in bot.reply("set OUT-1 started=12:30")
         assert "Did you mean `deploy`" in bot.reply("set OUT-1 cause=deplyo impact=lots")

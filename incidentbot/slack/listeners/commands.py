@@ -29,7 +29,7 @@ from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.people import remember_name
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
-from incidentbot.slack.listeners.record import run_record, show_postmortem
+from incidentbot.slack.listeners.record import known_owner, run_record, show_postmortem
 from incidentbot.slack.parser import ParseError, parse, typed_command
 
 log = logging.getLogger("incidentbot.slack")
@@ -47,7 +47,7 @@ def register(app: App, *, ctx: Context) -> None:
         if isinstance(parsed, c.OpenDeclareModal):
             reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
         else:
-            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx, client=client),
+            reply = answer(lambda: run(known_owner(parsed, client), caller=caller, ctx=ctx),
                            command=typed_command(command.get("text")))
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
@@ -56,7 +56,7 @@ def register(app: App, *, ctx: Context) -> None:
         remember_name(ctx, caller.user_id, command.get("user_name"))
 
 
-def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context, client: WebClient | None = None) -> Reply:
+def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Reply:
     """What `/outage …` does for `caller`; returns the ephemeral answer. Changes are committed on return."""
     if isinstance(parsed, ParseError):
         return _reply(error_message(parsed.message, parsed.usage))
@@ -112,10 +112,10 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context, client:
         case c.ShowTimeline(ref=ref):
             view = queries.incident_for(ctx, caller, ref)
             return _reply(timeline_message(view.incident, view.timeline))
-        case c.Postmortem(ref=ref):
-            return show_postmortem(ref, caller=caller, ctx=ctx)
+        case c.Postmortem():
+            return show_postmortem(parsed, caller, ctx)
         case c.AddAction() | c.ListActions() | c.DoneAction() | c.ReopenAction() | c.ShowStats():
-            return run_record(parsed, caller=caller, ctx=ctx, client=client)
+            return run_record(parsed, caller, ctx)
         case _:
             return _reply(error_message("That command is not available in this version of incidentbot.", None))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -19,13 +19,13 @@ from incidentbot.slack.listeners.stats import show_stats
 log = logging.getLogger("incidentbot.slack")
 
 RecordCommand = c.AddAction | c.ListActions | c.DoneAction | c.ReopenAction | c.ShowStats
+ParsedCommand = TypeVar("ParsedCommand")
 
 
-def run_record(parsed: RecordCommand, *, caller: Caller, ctx: Context, client: WebClient | None) -> Reply:
+def run_record(parsed: RecordCommand, caller: Caller, ctx: Context) -> Reply:
+    """The answer to one of the record's commands (the `/outage` table's handler for each of them)."""
     match parsed:
         case c.AddAction():
-            if parsed.owner and client is not None:
-                check_known_user(client, parsed.owner)
             item, incident = actions.add_action(parsed, caller=caller, ctx=ctx)
             return _say(f"Added {item.label} to {incident.label}.")
         case c.ListActions():
@@ -44,11 +44,19 @@ def run_record(parsed: RecordCommand, *, caller: Caller, ctx: Context, client: W
     raise AssertionError(f"not a record command: {parsed!r}")
 
 
-def show_postmortem(ref: int | None, *, caller: Caller, ctx: Context) -> Reply:
-    number = queries.incident_for(ctx, caller, ref).incident.number
+def show_postmortem(cmd: c.Postmortem, caller: Caller, ctx: Context) -> Reply:
+    """The document, its link, what is still empty, and the Edit postmortem button."""
+    number = queries.incident_for(ctx, caller, cmd.ref).incident.number
     found = postmortem.view(ctx, number or 0)
     assert found is not None
     return _reply(postmortem_answer(found.incident, found.sections, public_url=ctx.config.public_url))
+
+
+def known_owner(parsed: ParsedCommand, client: WebClient) -> ParsedCommand:
+    """`parsed`, after checking that an action item's `--owner` is someone Slack knows (a refusal if not)."""
+    if isinstance(parsed, c.AddAction) and parsed.owner:
+        check_known_user(client, parsed.owner)
+    return parsed
 
 
 def check_known_user(client: WebClient, user: str) -> None:
