@@ -220,8 +220,8 @@ def _manifest(args: argparse.Namespace) -> int:
 
 def _postmortem(args: argparse.Namespace) -> int:
     from incidentbot.domain.incident_id import parse_id
-    from incidentbot.messages.postmortem import postmortem_markdown
-    from incidentbot.service import queries
+    from incidentbot.messages.postmortem_doc import document_markdown
+    from incidentbot.service import postmortem
 
     settings = _settings(args)
     number = parse_id(args.id, settings.bot.id_prefix)
@@ -231,13 +231,13 @@ def _postmortem(args: argparse.Namespace) -> int:
         return 2
     ctx, db = _readonly_context(settings)
     try:
-        view = queries.incident_by_number(ctx, number)
+        view = postmortem.view(ctx, number)
     finally:
         db.dispose()
     if view is None:
         print(f"incidentbot: there is no incident {settings.bot.id_prefix}-{number}", file=sys.stderr)
         return 1
-    print(postmortem_markdown(view.incident, view.timeline))
+    print(document_markdown(view.incident, view.sections), end="")
     return 0
 
 

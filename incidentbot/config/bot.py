@@ -22,12 +22,15 @@ from incidentbot.config.fields import (
     is_channel_name,
 )
 from incidentbot.config.tables import CadenceConfig, DivisionConfig
+from incidentbot.config.weekly import WeeklyTime
+from incidentbot.domain.bookkeeping import DEFAULT_CAUSES
 from incidentbot.domain.policy import Policy
 from incidentbot.durations import describe_value as _describe
 
 DIVISION_PLACEHOLDER = "{division}"
 
 _ID_PREFIX = re.compile(r"[A-Za-z]{1,10}")
+_CAUSE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -52,6 +55,8 @@ class BotConfig(BaseModel):
     daily_digest_at: time = time(9, 0)
     handoff_timeout: Duration = timedelta(minutes=10)
     postmortem_due: Duration = timedelta(days=2)
+    causes: tuple[str, ...] = DEFAULT_CAUSES
+    weekly_report_at: WeeklyTime = WeeklyTime(weekday=0, at=time(9, 0))
     cadence: CadenceConfig = Field(default_factory=CadenceConfig)
     divisions: tuple[DivisionConfig, ...] = ()
 
@@ -112,6 +117,14 @@ class BotConfig(BaseModel):
             hint = f'did you mean "{close[0]}"?' if close else 'use an IANA name such as "Europe/Paris" or "UTC"'
             raise ValueError(f"{_describe(value)} is not a known time zone ({hint})") from None
         return value
+
+    @field_validator("causes")
+    @classmethod
+    def _check_causes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        words = tuple(dict.fromkeys(v.strip().lower() for v in value))
+        if not words or any(not _CAUSE.fullmatch(w) for w in words):
+            raise ValueError('must list one-word causes (letters, digits, "-"), such as ["deploy", "config"]')
+        return words
 
     @field_validator("daily_digest_at", mode="before")
     @classmethod

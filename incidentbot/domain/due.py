@@ -24,6 +24,8 @@ class DueKind(StrEnum):
     POSTMORTEM_REMINDER = "postmortem_reminder"
     ROLLUP = "rollup"
     DIGEST = "digest"
+    ACTION_REMINDER = "action_reminder"  # `role` holds the action item's number
+    WEEKLY_REPORT = "weekly_report"
 
 
 @dataclass(frozen=True, slots=True)

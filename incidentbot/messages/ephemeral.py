@@ -23,9 +23,7 @@ from incidentbot.messages.message import (
     say,
     section,
 )
-from incidentbot.messages.usage import AVAILABLE, COMING, DESCRIPTIONS, NOT_YET, USAGE, with_id
-
-POSTMORTEM_CHUNK = 2800
+from incidentbot.messages.usage import AVAILABLE, DESCRIPTIONS, USAGE, with_id
 
 KEEP_OPEN = "Keep open"
 TIMELINE_ROOM = t.MAX_BLOCKS - 2  # the header line and the "earlier events" note
@@ -33,18 +31,12 @@ LIST_ROOM = t.MAX_BLOCKS - 2  # incidents a list shows when some must be left ou
 
 
 def help_message(topic: str | None) -> Message:
-    if topic in COMING:
-        return compose(_usage_row(topic), [section(_usage_row(topic)), context(NOT_YET)])
     if topic in USAGE:
         return say(_usage_row(topic))
     intro = f"No command `{topic}`. " if topic else ""
-    coming = ", ".join(f"`/outage {name}`" for name in COMING)
     return compose(f"{intro}/outage commands", [
         section(f"{intro}*/outage commands*"),
         *lines(_usage_row(name) for name in AVAILABLE),
-        section(f"*Coming in a later version:* {coming}"),
-        *lines(_code(USAGE[name]) for name in COMING),
-        context(NOT_YET),
     ])
 
 
@@ -53,24 +45,6 @@ def error_message(message: str, usage: str | None) -> Message:
     if usage:
         blocks.append(context(f"Usage: {_code(usage)}"))
     return compose(message, blocks)
-
-
-def postmortem_draft(incident: Incident, markdown: str, *, public_url: str) -> Message:
-    """The draft in code blocks of at most a section's length each, cut between lines."""
-    chunks: list[str] = []
-    current = ""
-    for line in markdown.splitlines():
-        if len(current) + len(line) + 1 > POSTMORTEM_CHUNK and current:
-            chunks.append(current)
-            current = ""
-        current += line[:POSTMORTEM_CHUNK] + "\n"
-    if current:
-        chunks.append(current)
-    blocks: list[Block] = [section(f"*Postmortem draft for {incident.label}*")]
-    blocks += [section(f"```{chunk}```") for chunk in chunks]
-    blocks.append(context(f"Whole, as Markdown: `incidentbot postmortem {incident.label}` · "
-                          f"<{public_url}/incidents/{incident.label}|incident page>"))
-    return compose(f"Postmortem draft for {incident.label}", blocks)
 
 
 def done(text: str) -> Message:

@@ -31,3 +31,7 @@ COMMUNICATOR_ACTION = "communicator"
 
 # The value of the single checkbox option in the company-wide and drill inputs.
 CHECKED = "yes"
+
+# The postmortem: the "Edit postmortem" button and the modal it opens (one input block per section key).
+EDIT_POSTMORTEM = "postmortem_edit"
+POSTMORTEM_MODAL = "postmortem_modal"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from incidentbot.domain.due import next_rollup, plan
-from incidentbot.domain.model import Incident
+from incidentbot.domain.model import Incident, Status
+from incidentbot.service import postmortem
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
 from incidentbot.store import due_work
@@ -16,6 +17,8 @@ def commit_change(uow: UnitOfWork, ctx: Context, incident: Incident, posts: Post
     """Save the incident and its new events, re-plan its due work, queue its posts, and commit."""
     assert incident.number is not None
     uow.incidents.save(incident)
+    if incident.status is Status.RESOLVED:  # the postmortem follows the timeline from the resolution on
+        postmortem.refresh(uow, ctx, incident, create=True)
     due_work.replace_for_incident(uow.conn, incident.number, plan(incident, ctx.policy))
     if topic:
         posts.topic(uow, incident.division)

@@ -123,12 +123,29 @@ class AddAction:
 
 @dataclass(frozen=True, slots=True)
 class ListActions:
+    """Every incident's items when `ref` is None."""
+
     open_only: bool = False
+    ref: int | None = None
+    mine: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class DoneAction:
     action_id: int
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenAction:
+    action_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowStats:
+    days: int = 90
+    division: str | None = None
+    service: str | None = None
 
 
 Command = (
@@ -152,4 +169,6 @@ Command = (
     | AddAction
     | ListActions
     | DoneAction
+    | ReopenAction
+    | ShowStats
 )

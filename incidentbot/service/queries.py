@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from incidentbot.domain.actions import ActionItem
 from incidentbot.domain.model import Incident
 from incidentbot.domain.timeline import TimelineEvent
 from incidentbot.service.context import Caller, Context
@@ -18,6 +19,7 @@ class IncidentView:
     timeline: list[TimelineEvent]
     undelivered: int = 0
     failed: int = 0
+    actions: tuple[ActionItem, ...] = ()
 
 
 def open_incidents(ctx: Context, *, limit: int | None = None) -> list[Incident]:
@@ -79,4 +81,12 @@ def _view(uow: UnitOfWork, incident: Incident, *, timeline: bool = True) -> Inci
     counts = outbox.counts(uow.conn, incident_number=incident.number)
     events = uow.incidents.timeline(incident.number) if timeline else []
     return IncidentView(incident=incident, timeline=events, undelivered=counts[outbox.PENDING],
-                        failed=counts[outbox.FAILED])
+                        failed=counts[outbox.FAILED],
+                        actions=tuple(uow.actions.find(incident_number=incident.number)))
+
+
+def action_items(ctx: Context, *, open_only: bool, owner: str | None) -> tuple[list[ActionItem], dict[int, str]]:
+    """Action items with the label of each one's incident (`OUT-12`)."""
+    with ctx.read_uow() as uow:
+        items = uow.actions.find(open_only=open_only, owner=owner)
+    return items, {n: f"{ctx.config.id_prefix}-{n}" for n in {i.incident_number for i in items}}

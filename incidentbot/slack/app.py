@@ -16,7 +16,7 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from incidentbot.service.context import Context
-from incidentbot.slack.listeners import actions, commands, views
+from incidentbot.slack.listeners import actions, commands, postmortem, views
 from incidentbot.slack.metered import MeterSlackCalls
 from incidentbot.store import dedupe
 
@@ -60,6 +60,7 @@ def build_app(
     commands.register(app, ctx=ctx)
     actions.register(app, ctx=ctx)
     views.register(app, ctx=ctx)
+    postmortem.register(app, ctx=ctx)
 
     @app.event(re.compile(".*"))
     def ignore_event(ack: Ack) -> None:

@@ -18,7 +18,7 @@ _STATE_COLUMNS = (
     "summary", "division", "severity", "company_wide", "drill", "declared_by", "declared_at", "resolved_at",
     "commander", "communicator", "next_update_due_at", "update_reminded", "overdue_noticed", "overdue_chases",
     "postmortem_reminded", "last_update_at", "last_update_text", "resolution", "impact", "service",
-    "root_cause", "owner_team", "channel_id", "thread_ts",
+    "root_cause", "owner_team", "channel_id", "thread_ts", "cause", "started_at", "detected_at", "mitigated_at",
 )  # fmt: skip
 
 
@@ -70,6 +70,10 @@ class IncidentRepository:
         declared = incidents.c.declared_at.between(start, end)
         closed = incidents.c.resolved_at.between(start, end)
         stmt = select(incidents).where(declared | closed).order_by(incidents.c.number)
+        return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
+
+    def declared_since(self, start: datetime) -> list[Incident]:
+        stmt = select(incidents).where(incidents.c.declared_at >= start).order_by(incidents.c.number)
         return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
 
     def timeline(self, number: int) -> list[TimelineEvent]:

@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Connection
 
 from incidentbot.store import dedupe
+from incidentbot.store.actions import ActionRepository
 from incidentbot.store.database import Database
 from incidentbot.store.incidents import IncidentRepository
 
@@ -36,6 +37,7 @@ class UnitOfWork:
             self._conn = None
             raise
         self.incidents = IncidentRepository(self._conn, id_prefix=self._prefix)
+        self.actions = ActionRepository(self._conn)
         return self
 
     @property

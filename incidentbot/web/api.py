@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from incidentbot.domain.incident_id import parse_id
-from incidentbot.messages.serialize import incident_json, timeline_json
+from incidentbot.messages.serialize import action_json, incident_json, timeline_json
 from incidentbot.service import queries
 from incidentbot.service.context import Context
 from incidentbot.web.auth import token_required
@@ -71,6 +71,7 @@ def _incident_with_timeline(ctx: Context, view: queries.IncidentView, page: quer
     data["timeline"] = timeline_json(page.events)
     if page.earlier is not None:
         data["timeline_before"] = page.earlier
+    data["actions"] = [action_json(item) for item in view.actions]
     data["undelivered_posts"] = view.undelivered
     data["failed_posts"] = view.failed
     return data

@@ -16,7 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from incidentbot.service.context import Context
-from incidentbot.web import api, errors, forms, health, metrics, pages, runbooks, signin, slack_events, write_api
+from incidentbot.web import (
+    api, api_record, errors, forms, health, metrics, pages, runbooks, signin, slack_events, write_api,
+)
 
 log = logging.getLogger("incidentbot.web")
 
@@ -26,6 +28,10 @@ ROUTES = [
     Route("/metrics", metrics.metrics, methods=["GET"]),
     Route("/api/incidents", api.api_incidents, methods=["GET"]),
     Route("/api/incidents/{id}", api.api_incident, methods=["GET"]),
+    Route("/api/incidents/{id}/postmortem", api_record.api_postmortem, methods=["GET"]),
+    Route("/api/incidents/{id}/postmortem/{key}", api_record.api_edit_postmortem, methods=["PUT"]),
+    Route("/api/actions", api_record.api_actions, methods=["GET"]),
+    Route("/api/stats", api_record.api_stats, methods=["GET"]),
     Route("/incidents", pages.incidents_page, methods=["GET"]),
     Route("/incidents/{id}", pages.incident_page, methods=["GET"]),
     Route("/runbooks/{name}", runbooks.runbook, methods=["GET"]),

@@ -19,19 +19,19 @@ from incidentbot.messages import (
     help_message,
     incident_list,
     incident_status,
-    postmortem_draft,
     timeline_message,
 )
 from incidentbot.messages.ephemeral import LIST_ROOM
 from incidentbot.messages.message import compose, context
-from incidentbot.messages.postmortem import postmortem_markdown
-from incidentbot.messages.usage import NOT_YET, USAGE
+from incidentbot.messages.usage import USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
 from incidentbot.service import lifecycle, queries, roles, sign_in
 from incidentbot.service.context import Caller, Context, Reply
+from incidentbot.service.people import remember_name
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
+from incidentbot.slack.listeners.record import known_owner, run_record, show_postmortem
 from incidentbot.slack.parser import ParseError, parse, typed_command
 from incidentbot.store import dedupe
 
@@ -47,23 +47,31 @@ def register(app: App, *, ctx: Context) -> None:
                         channel_name=command.get("channel_name"))
         parsed = parse(command.get("text") or "", id_prefix=ctx.config.id_prefix)
         log.info("%s %s by %s in %s", COMMAND, type(parsed).__name__, caller.user_id, caller.channel_name)
-        if isinstance(parsed, c.OpenDeclareModal):
-            reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
-        elif isinstance(parsed, c.SignInLink):
-            reply = answer(lambda: _send_sign_in_link(ctx, caller, client))
-        else:
-            try:
-                with dedupe.with_first_write(context.get("request_key"), now=ctx.clock()):
-                    reply = answer(lambda: run(parsed, caller=caller, ctx=ctx),
-                                   command=typed_command(command.get("text")))
-            except dedupe.AlreadyProcessed:
-                log.info("request %s already received; not processing it again", context.get("request_key"))
-                ack()
-                return
+        reply = _answer(parsed, command, caller=caller, ctx=ctx, client=client, request_key=context.get("request_key"))
+        if reply is None:  # a retry of a request already answered
+            ack()
+            return
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
             ack()
+        remember_name(ctx, caller.user_id, command.get("user_name"))
+
+
+def _answer(parsed: c.Command | ParseError, command: dict[str, Any], *, caller: Caller, ctx: Context,
+            client: WebClient, request_key: str | None) -> Reply | None:
+    """The answer to one `/outage …`, or None when Slack sent the same request again after it was answered."""
+    if isinstance(parsed, c.OpenDeclareModal):
+        return answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
+    if isinstance(parsed, c.SignInLink):
+        return answer(lambda: _send_sign_in_link(ctx, caller, client))
+    try:
+        with dedupe.with_first_write(request_key, now=ctx.clock()):
+            return answer(lambda: run(known_owner(parsed, client), caller=caller, ctx=ctx),
+                          command=typed_command(command.get("text")))
+    except dedupe.AlreadyProcessed:
+        log.info("request %s already received; not processing it again", request_key)
+        return None
 
 
 def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Reply:
@@ -158,16 +166,6 @@ def _show_timeline(cmd: c.ShowTimeline, caller: Caller, ctx: Context) -> Reply:
     return _reply(timeline_message(view.incident, view.timeline))
 
 
-def _postmortem(cmd: c.Postmortem, caller: Caller, ctx: Context) -> Reply:
-    view = queries.incident_for(ctx, caller, cmd.ref)
-    draft = postmortem_markdown(view.incident, view.timeline)
-    return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
-
-
-def _action_items(cmd: c.AddAction | c.ListActions | c.DoneAction, caller: Caller, ctx: Context) -> Reply:
-    return _reply(error_message(NOT_YET, None))
-
-
 HANDLERS: dict[type, Handler] = {
     c.Help: _help,
     c.Declare: _declare,
@@ -183,10 +181,12 @@ HANDLERS: dict[type, Handler] = {
     c.ListOpen: _list_open,
     c.ShowStatus: _show_status,
     c.ShowTimeline: _show_timeline,
-    c.Postmortem: _postmortem,
-    c.AddAction: _action_items,
-    c.ListActions: _action_items,
-    c.DoneAction: _action_items,
+    c.Postmortem: show_postmortem,
+    c.AddAction: run_record,
+    c.ListActions: run_record,
+    c.DoneAction: run_record,
+    c.ReopenAction: run_record,
+    c.ShowStats: run_record,
 }
 
 
