@@ -17,7 +17,17 @@ from starlette.routing import Route
 
 from incidentbot.service.context import Context
 from incidentbot.web import (
-    api, api_record, errors, forms, health, metrics, pages, runbooks, signin, slack_events, write_api,
+    api,
+    api_record,
+    errors,
+    forms,
+    health,
+    metrics,
+    pages,
+    runbooks,
+    signin,
+    slack_events,
+    write_api,
 )
 
 log = logging.getLogger("incidentbot.web")

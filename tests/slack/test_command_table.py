@@ -1,4 +1,4 @@
-"""The `/outage` listener answers every command the parser can produce (the form opener aside)."""
+"""The `/outage` listener answers every command the parser can produce (the form and the sign-in link aside)."""
 
 from __future__ import annotations
 
@@ -9,5 +9,6 @@ from incidentbot.slack.listeners.commands import HANDLERS
 
 
 def test_every_command_but_the_form_opener_has_a_handler() -> None:
-    # `/outage declare` with no text opens the form in the listener itself; everything else goes to `run`.
-    assert set(HANDLERS) == set(get_args(c.Command)) - {c.OpenDeclareModal}
+    # `/outage declare` with no text opens the form, and `/outage web` DMs a sign-in link, in the listener
+    # itself (both call Slack, neither changes an incident); everything else goes to `run`.
+    assert set(HANDLERS) == set(get_args(c.Command)) - {c.OpenDeclareModal, c.SignInLink}
