@@ -22,8 +22,8 @@ from pathlib import Path
 
 import httpx
 from _setup import ROOT, database
-from tests.fakeslack import FakeSlack
 
+from incidentbot.emulator import FakeSlack
 from tests.support import slack_requests as sr
 from tests.support.process import ServeProcess, free_port
 

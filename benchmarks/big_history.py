@@ -20,10 +20,10 @@ import httpx
 from _setup import database
 from ack_under_load import bodies_for, quantile
 from make_history import Sizes, build
-from tests.fakeslack import FakeSlack
 
 from incidentbot.bootstrap import Options, build_bot
 from incidentbot.config import Env, Settings, config_from_mapping
+from incidentbot.emulator import FakeSlack
 from tests.support import slack_requests as sr
 from tests.support.harness import API_TOKEN
 from tests.support.process import ServeProcess

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support.harness import start_harness
 from tests.support.record import FixedClock, advance_to, company_texts, dm_texts, resolve
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
-from tests.fakeslack import FakeSlack
 from tests.support.harness import Harness, start_harness
 from tests.support.record import FixedClock, click_with_trigger, dm_texts, resolve
 
