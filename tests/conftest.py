@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from incidentbot.emulator import FakeSlack
+from tests.support.browser import browser  # noqa: F401  (one headless Chromium for the whole session)
 from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
 from tests.support.harness import Harness, start_harness
 
