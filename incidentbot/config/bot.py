@@ -16,6 +16,7 @@ from incidentbot.config.fields import (
     CHANNEL_RULES,
     MAX_CHANNEL_NAME,
     Duration,
+    ResponderId,
     UserId,
     channel_name,
     http_url,
@@ -53,12 +54,20 @@ class BotConfig(BaseModel):
     postmortem_due: Duration = timedelta(days=2)
     cadence: CadenceConfig = Field(default_factory=CadenceConfig)
     divisions: tuple[DivisionConfig, ...] = ()
+    triage_channel: str = "company-outage"
+    report_response: Duration = timedelta(minutes=15)
+    responders: tuple[ResponderId, ...] = ()
 
     # ----- field checks ---------------------------------------------------------------------------------
 
     @field_validator("company_channel")
     @classmethod
     def _check_company_channel(cls, value: str) -> str:
+        return channel_name(value)
+
+    @field_validator("triage_channel")
+    @classmethod
+    def _check_triage_channel(cls, value: str) -> str:
         return channel_name(value)
 
     @field_validator("division_channel")

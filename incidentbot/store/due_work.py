@@ -39,7 +39,7 @@ def replace_for_incident(conn: Connection, number: int, items: Iterable[DueItem]
 def ensure(conn: Connection, item: DueItem) -> bool:
     """Plan a workspace-wide item (roll-up, digest) unless it is already planned. True if this call planned it."""
     stmt = insert_ignoring_conflict(due_work, conn.dialect.name).values(
-        key=item.key(None), kind=str(item.kind), incident_number=None, role=None, due_at=item.due_at, attempts=0
+        key=item.key(None), kind=str(item.kind), incident_number=None, role=item.role, due_at=item.due_at, attempts=0
     )
     return conn.execute(stmt.returning(due_work.c.id)).first() is not None
 
@@ -73,6 +73,11 @@ def still_leased_by(conn: Connection, row_id: int, owner: str) -> bool:
     if conn.dialect.name != "sqlite":
         stmt = stmt.with_for_update()
     return conn.execute(stmt).first() is not None
+
+
+def forget(conn: Connection, item: DueItem) -> None:
+    """Drop a workspace-wide item that is no longer owed (a report answered before its escalation)."""
+    conn.execute(delete(due_work).where(due_work.c.key == item.key(None)))
 
 
 def finish(conn: Connection, row_id: int) -> None:
