@@ -28,6 +28,7 @@ USAGE: dict[str, str] = {
     "action": "/outage action [ID] <text> [--owner @user] [--due YYYY-MM-DD]",
     "actions": "/outage actions [--open]",
     "done": "/outage done <action-id>",
+    "report": "/outage report <what you see>",
 }
 
 # What each command does, in help and in the README table.
@@ -51,6 +52,7 @@ DESCRIPTIONS: dict[str, str] = {
     "action": "Add a follow-up action item.",
     "actions": "List action items.",
     "done": "Close an action item.",
+    "report": "Report a problem to the triage channel (anyone); answered within 15 minutes or escalated.",
 }
 
 # Parsed, so the person hears why, but refused by this version: help lists them apart, the README not at all.

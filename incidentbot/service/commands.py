@@ -126,6 +126,13 @@ class DoneAction:
     action_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """`/outage report <what you see>`: anyone tells the triage channel about a problem."""
+
+    text: str
+
+
 Command = (
     Help
     | OpenDeclareModal
@@ -146,4 +153,5 @@ Command = (
     | AddAction
     | ListActions
     | DoneAction
+    | Report
 )

@@ -102,7 +102,8 @@ def group_members_found(uow: UnitOfWork, report_id: int, users: list[str], *, no
     report = store.get(uow.conn, report_id)
     if report is None:
         return
-    for user in dict.fromkeys(u for u in users if isinstance(u, str)):
+    told = store.dmed(uow.conn, report_id) - {report.reporter}
+    for user in dict.fromkeys(u for u in users if isinstance(u, str) and u not in told):
         _dm(uow, now, report, user, escalation_dm(report, channel="the triage channel"))
 
 

@@ -16,7 +16,7 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from incidentbot.service.context import Context
-from incidentbot.slack.listeners import actions, commands, views
+from incidentbot.slack.listeners import actions, commands, events, reports, views
 from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
@@ -60,10 +60,12 @@ def build_app(
     commands.register(app, ctx=ctx)
     actions.register(app, ctx=ctx)
     views.register(app, ctx=ctx)
+    reports.register(app, ctx=ctx)
+    events.register(app, ctx=ctx)
 
     @app.event(re.compile(".*"))
     def ignore_event(ack: Ack) -> None:
-        # The app subscribes to no events; one that arrives anyway is acknowledged, or Slack would retry it.
+        # An event the app has no listener for is acknowledged all the same, or Slack would retry it.
         ack()
 
     return app

@@ -21,6 +21,7 @@ from incidentbot.service.commands import (
     Note,
     OpenDeclareModal,
     Postmortem,
+    Report,
     RequestHandoff,
     Resolve,
     SetFields,
@@ -210,6 +211,15 @@ def _done(given: Arguments) -> Command:
     return DoneAction(action_id=values.positive(word, f"{code(word)} is not a valid action number"))
 
 
+def _report(given: Arguments) -> Command:
+    words = given.scan(NO_FLAGS).words
+    text = given.required_text(
+        words, TEXT_LIMIT, "report",
+        f"{given.name} needs a few words on what you see, e.g. `/outage report checkout fails for EU customers`.",
+    )
+    return Report(text=text)
+
+
 HANDLERS: dict[str, Callable[[Arguments], Command]] = {
     "help": _help,
     "declare": _declare,
@@ -230,4 +240,5 @@ HANDLERS: dict[str, Callable[[Arguments], Command]] = {
     "action": _action,
     "actions": _actions,
     "done": _done,
+    "report": _report,
 }

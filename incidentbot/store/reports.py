@@ -84,3 +84,9 @@ def pinned_to(conn: Connection, *, channel_id: str, message_ts: str) -> list[int
     stmt = select(pinned_messages.c.incident_number).where(
         pinned_messages.c.channel_id == channel_id, pinned_messages.c.message_ts == message_ts)
     return [int(n) for n in conn.execute(stmt).scalars()]
+
+
+def dmed(conn: Connection, report_id: int) -> set[str]:
+    """Who has been sent a DM about the report (queued or delivered), so nobody is told twice."""
+    stmt = select(outbox.c.args).where(outbox.c.ordering_key == ordering_key(report_id), outbox.c.purpose == "dm")
+    return {str(args.get("channel", "")).removeprefix("@") for args in conn.execute(stmt).scalars()}

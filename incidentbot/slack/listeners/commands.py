@@ -23,10 +23,11 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.message import compose, context
 from incidentbot.messages.postmortem import postmortem_markdown
+from incidentbot.messages.reports import report_received
 from incidentbot.messages.usage import NOT_YET, USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
-from incidentbot.service import lifecycle, queries, roles
+from incidentbot.service import lifecycle, queries, reports, roles
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
@@ -114,10 +115,17 @@ def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Repl
             view = queries.incident_for(ctx, caller, ref)
             draft = postmortem_markdown(view.incident, view.timeline)
             return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
+        case c.Report():
+            return _report(parsed, caller, ctx)
         case c.AddAction() | c.ListActions() | c.DoneAction():
             return _reply(error_message(NOT_YET, None))
         case _:
             return _reply(error_message("That command is not available in this version of incidentbot.", None))
+
+
+def _report(cmd: c.Report, caller: Caller, ctx: Context) -> Reply:
+    report = reports.file_report(cmd.text, caller=caller, ctx=ctx)
+    return _say(report_received(report, channel=ctx.config.triage_channel, response=ctx.config.report_response))
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
