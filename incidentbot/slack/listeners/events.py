@@ -141,7 +141,10 @@ def _say(client: WebClient, respond: Respond | None, channel: str, user: str, te
         if respond is not None:
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
         else:
-            client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+            try:
+                client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+            except SlackApiError:  # not a member of that channel (any more): a DM reaches them all the same
+                client.chat_postMessage(channel=user, text=text, blocks=blocks)
     except Exception:
         log.warning("could not answer %s about a pin", user, exc_info=True)
 

@@ -1,0 +1,140 @@
+"""App Home, messages pinned onto the timeline, and unfurled incident links: driven by signed events."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from incidentbot.messages import ids
+from tests.support import slack_requests as sr
+from tests.support.harness import Harness
+
+
+def home_of(bot: Harness, user: str, *, published: int = 1) -> str:
+    bot.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home",
+               "event_ts": "1700000000.000200"})  # fmt: skip
+
+    def homes() -> list[Any]:
+        return [v for v in bot.fake.views if v.kind == "home" and v.user == user]
+
+    bot.wait(lambda: len(homes()) == 1 and len(homes()[0].history) + 1 >= published, what=f"{user}'s Home tab")
+    return json.dumps(homes()[0].view)
+
+
+def pin_event(kind: str, *, user: str, channel: str, ts: str, author: str) -> dict[str, Any]:
+    return {"type": kind, "user": user, "reaction": "pushpin", "item_user": author,
+            "item": {"type": "message", "channel": channel, "ts": ts}, "event_ts": "1700000000.000300"}  # fmt: skip
+
+
+def timeline(bot: Harness, ref: str = "OUT-1") -> list[dict[str, Any]]:
+    return list(bot.api(f"/api/incidents/{ref}").json()["timeline"])
+
+
+def declared_thread(bot: Harness, command: str) -> Any:
+    bot.reply(command)
+    bot.delivered()
+    return bot.fake.messages("payments-outage")[-1]
+
+
+def test_the_home_tab_answers_what_each_person_has_to_do(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 2 Card payments fail")
+    bot.reply("commander <@U0BOB> OUT-1")
+    bot.delivered()
+
+    commander = home_of(bot, "U0ALICE")
+    assert "You are the *commander and communicator* of" in commander and "OUT-1" in commander
+    assert ids.HOME_DECLARE in commander and ids.HOME_REPORT in commander and "Card payments fail" in commander
+    asked = home_of(bot, "U0BOB")
+    assert "asks you to take over as *commander*" in asked
+    assert ids.ACCEPT_HANDOFF in asked and ids.DECLINE_HANDOFF in asked
+    bystander = home_of(bot, "U0CAROL")
+    assert "Nothing is waiting for you." in bystander and "OUT-1" in bystander and ids.ACCEPT_HANDOFF not in bystander
+
+
+def test_a_pinned_message_goes_on_the_timeline_once_with_its_author_and_time(bot: Harness) -> None:
+    root = declared_thread(bot, "declare --division payments Refunds are slow")
+    ts = bot.fake.post_as_user("payments-outage", "U0CAROL", "The refund queue has 40k messages",
+                               thread_ts=root.ts)  # fmt: skip
+    written = datetime.fromtimestamp(float(ts), tz=UTC).isoformat(timespec="seconds")
+    for _ in range(2):  # pinned twice (two people, or a retried event): one timeline entry
+        bot.event(pin_event("reaction_added", user="U0DAVE", channel=root.channel, ts=ts, author="U0CAROL"))
+    bot.wait(lambda: any(e["kind"] == "message_pinned" for e in timeline(bot)), what="the pin")
+    bot.event(pin_event("reaction_removed", user="U0DAVE", channel=root.channel, ts=ts, author="U0CAROL"))
+    bot.wait(lambda: any(e["kind"] == "message_unpinned" for e in timeline(bot)), what="the unpin")
+
+    events = timeline(bot)
+    pinned = [e for e in events if e["kind"] == "message_pinned"]
+    assert len(pinned) == 1
+    assert pinned[0]["at"].startswith(written[:19]) and "U0CAROL" in pinned[0]["text"]
+    assert "40k messages" in pinned[0]["text"] and "https://fake.slack/archives/" in pinned[0]["text"]
+    assert pinned[0]["actor"] == "U0DAVE"
+    unpinned = [e for e in events if e["kind"] == "message_unpinned"]
+    assert len(unpinned) == 1 and "stays on the record" in unpinned[0]["text"]
+    # Other reactions are nobody's business.
+    other = pin_event("reaction_added", user="U0DAVE", channel=root.channel, ts=ts, author="U0CAROL")
+    bot.event({**other, "reaction": "eyes"})
+    assert len(timeline(bot)) == len(events)
+
+
+def test_a_pin_in_a_channel_with_two_open_outages_asks_which(bot: Harness) -> None:
+    first = declared_thread(bot, "declare --division payments Refunds are slow")
+    declared_thread(bot, "declare --division payments Receipts are late")
+    bot.fake.add_member("payments-outage", "U0CAROL")
+    ts = bot.fake.post_as_user("payments-outage", "U0CAROL", "Mail provider is throttling us")
+    bot.event(pin_event("reaction_added", user="U0CAROL", channel=first.channel, ts=ts, author="U0CAROL"))
+    bot.wait(lambda: any("Which timeline" in json.dumps(e.blocks) for e in bot.fake.ephemerals), what="question")
+    question = next(e for e in bot.fake.ephemerals if "Which timeline" in json.dumps(e.blocks))
+    assert question.user == "U0CAROL" and "OUT-1" in json.dumps(question.blocks) and "OUT-2" in json.dumps(
+        question.blocks)
+    assert not [e for e in timeline(bot, "OUT-2") if e["kind"] == "message_pinned"]
+
+    value = {"incident": 2, "channel": first.channel, "ts": ts, "author": "U0CAROL"}
+    url = bot.click_in(ids.PIN_TO_INCIDENT, value, user="U0CAROL", channel_id=first.channel, message_ts=ts)
+    bot.wait(lambda: "Added to OUT-2" in json.dumps(bot.fake.responses[url]), what="the answer")
+    assert [e["kind"] for e in timeline(bot, "OUT-2")].count("message_pinned") == 1
+    assert "Mail provider" in next(e["text"] for e in timeline(bot, "OUT-2") if e["kind"] == "message_pinned")
+    assert not [e for e in timeline(bot, "OUT-1") if e["kind"] == "message_pinned"]
+
+
+def test_the_message_shortcut_adds_a_message_or_says_why_it_cannot(bot: Harness) -> None:
+    root = declared_thread(bot, "declare --division payments Refunds are slow")
+    ts = bot.fake.post_as_user("payments-outage", "U0BOB", "Rolled back deploy 1234", thread_ts=root.ts)
+    url = bot.fake.new_response_url()
+    message = {"ts": ts, "user": "U0BOB", "text": "Rolled back deploy 1234"}
+    body = sr.message_action(ids.PIN_SHORTCUT, user="U0ALICE", channel_id=root.channel, message=message,
+                             response_url=url, trigger_id=bot.fake.new_trigger_id("U0ALICE"))
+    assert bot.post_signed(body).status_code == 200
+    rid = url.rsplit("/", 1)[1]
+    bot.wait(lambda: "Added to OUT-1" in json.dumps(bot.fake.responses[rid]), what="the answer")
+    assert "Rolled back deploy 1234" in next(e["text"] for e in timeline(bot) if e["kind"] == "message_pinned")
+
+    secret = bot.fake.create_channel("exec-private", private=True, members=["U0ALICE"])
+    hidden = bot.fake.post_as_user("exec-private", "U0ALICE", "Do not tell anyone")
+    url = bot.fake.new_response_url()
+    body = sr.message_action(ids.PIN_SHORTCUT, user="U0ALICE", channel_id=secret.id, response_url=url,
+                             message={"ts": hidden, "user": "U0ALICE", "text": "Do not tell anyone"},
+                             trigger_id=bot.fake.new_trigger_id("U0ALICE"))
+    assert bot.post_signed(body).status_code == 200
+    rid = url.rsplit("/", 1)[1]
+    bot.wait(lambda: "cannot read that channel" in json.dumps(bot.fake.responses[rid]), what="the refusal")
+    assert [e["kind"] for e in timeline(bot)].count("message_pinned") == 1
+
+
+def test_an_incident_link_unfurls_into_a_status_card(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 2 Card payments fail")
+    bot.reply("update OUT-1 Failing over to the standby acquirer", channel="general")
+    bot.delivered()
+    bot.fake.create_channel("general-chat", member=True, members=["U0BOB"])
+    url = "http://localhost:3000/incidents/OUT-1"
+    ts = bot.fake.post_as_user("general-chat", "U0BOB", f"see <{url}>")
+    channel = bot.fake.channel("general-chat")
+    assert channel is not None
+    bot.event({"type": "link_shared", "channel": channel.id, "user": "U0BOB", "message_ts": ts,
+               "links": [{"domain": "localhost", "url": url}, {"domain": "example.com", "url": "https://example.com/x"}],
+               "event_ts": ts})  # fmt: skip
+    bot.wait(lambda: bool(bot.fake.unfurls()), what="the unfurl")
+    unfurl = bot.fake.unfurls()[0]
+    assert unfurl["channel"] == channel.id and unfurl["ts"] == ts and list(unfurl["unfurls"]) == [url]
+    card = json.dumps(unfurl["unfurls"][url])
+    assert "OUT-1" in card and "SEV2" in card and "standby acquirer" in card and "<@U0ALICE>" in card
