@@ -52,11 +52,11 @@ class BotConfig(BaseModel):
     daily_digest_at: time = time(9, 0)
     handoff_timeout: Duration = timedelta(minutes=10)
     postmortem_due: Duration = timedelta(days=2)
-    cadence: CadenceConfig = Field(default_factory=CadenceConfig)
-    divisions: tuple[DivisionConfig, ...] = ()
     triage_channel: str = "company-outage"
     report_response: Duration = timedelta(minutes=15)
     responders: tuple[ResponderId, ...] = ()
+    cadence: CadenceConfig = Field(default_factory=CadenceConfig)
+    divisions: tuple[DivisionConfig, ...] = ()
 
     # ----- field checks ---------------------------------------------------------------------------------
 
