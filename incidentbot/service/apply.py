@@ -6,6 +6,7 @@ from datetime import datetime
 
 from incidentbot.domain.due import next_rollup, plan
 from incidentbot.domain.model import Incident
+from incidentbot.service import home
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
 from incidentbot.store import due_work
@@ -15,7 +16,9 @@ from incidentbot.store.unit_of_work import UnitOfWork
 def commit_change(uow: UnitOfWork, ctx: Context, incident: Incident, posts: Posts, *, topic: bool = False) -> None:
     """Save the incident and its new events, re-plan its due work, queue its posts, and commit."""
     assert incident.number is not None
+    before = uow.incidents.get(incident.number)
     uow.incidents.save(incident)
+    home.refresh(uow, ctx, before, incident, now=posts.now)
     due_work.replace_for_incident(uow.conn, incident.number, plan(incident, ctx.policy))
     if topic:
         posts.topic(uow, incident.division)

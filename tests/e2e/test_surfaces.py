@@ -138,3 +138,23 @@ def test_an_incident_link_unfurls_into_a_status_card(bot: Harness) -> None:
     assert unfurl["channel"] == channel.id and unfurl["ts"] == ts and list(unfurl["unfurls"]) == [url]
     card = json.dumps(unfurl["unfurls"][url])
     assert "OUT-1" in card and "SEV2" in card and "standby acquirer" in card and "<@U0ALICE>" in card
+
+
+def test_the_home_tab_is_refreshed_when_a_persons_part_changes(bot: Harness) -> None:
+    bot.reply("declare --division payments Refunds are slow")
+    bot.delivered()
+    assert "Nothing is waiting for you." in home_of(bot, "U0BOB")
+    bot.reply("update OUT-1 Still looking")  # nobody's part changes: no Home tab is re-published
+    bot.delivered()
+    assert len(bot.fake.calls_to("views.publish")) == 1
+
+    bot.reply("commander <@U0BOB> OUT-1")
+    bot.delivered()
+    bob = next(v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB")
+    assert ids.ACCEPT_HANDOFF in json.dumps(bob.view) and len(bob.history) == 1
+    bot.reply("ack OUT-1", user="U0BOB")
+    bot.delivered()
+    bob = next(v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB")
+    assert "You are the *commander*" in json.dumps(bob.view) and ids.ACCEPT_HANDOFF not in json.dumps(bob.view)
+    alice = [v for v in bot.fake.views if v.kind == "home" and v.user == "U0ALICE"]
+    assert len(alice) == 1 and "You are the *communicator*" in json.dumps(alice[0].view)
