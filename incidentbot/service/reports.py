@@ -81,13 +81,14 @@ def escalate(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
         uow.commit()
         return
     where = store.triage_message(uow.conn, report.id)
-    if where is None:
+    if where is None and not store.triage_failed(uow.conn, report.id):
         raise RuntimeError(f"{report.label}'s triage post is not delivered yet; escalating later")
     store.mark_escalated(uow.conn, report.id, now=now)
     people = list(ctx.config.responders)
-    post = escalation_post(report, waited=now - report.reported_at, responders=people)
-    _enqueue(uow, now, report.id, "chat.postMessage",
-             {"channel": where[0], "thread_ts": where[1], **_content(post), "unfurl_links": False})
+    if where is not None:  # (a triage post that could never be made leaves only the DMs to tell anyone)
+        post = escalation_post(report, waited=now - report.reported_at, responders=people)
+        _enqueue(uow, now, report.id, "chat.postMessage",
+                 {"channel": where[0], "thread_ts": where[1], **_content(post), "unfurl_links": False})
     for responder in people:
         if responder.startswith("S"):
             _enqueue(uow, now, report.id, "usergroups.users.list", {"usergroup": responder},

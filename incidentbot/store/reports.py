@@ -72,6 +72,13 @@ def triage_message(conn: Connection, report_id: int) -> tuple[str, str] | None:
     return (str(row[0]), str(row[1])) if row and row[0] else None
 
 
+def triage_failed(conn: Connection, report_id: int) -> bool:
+    """Whether the triage post was given up on (the triage channel could not be posted to)."""
+    stmt = select(outbox.c.id).where(outbox.c.ordering_key == ordering_key(report_id),
+                                     outbox.c.purpose == TRIAGE_POST, outbox.c.state == "failed")  # fmt: skip
+    return conn.execute(stmt.limit(1)).first() is not None
+
+
 def pin(conn: Connection, *, incident_number: int, channel_id: str, message_ts: str, now: datetime) -> bool:
     """Record the message as on the incident's timeline; False when it already was."""
     stmt = insert_ignoring_conflict(pinned_messages, conn.dialect.name).values(
