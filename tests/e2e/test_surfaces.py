@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from incidentbot.messages import ids
@@ -158,3 +158,46 @@ def test_the_home_tab_is_refreshed_when_a_persons_part_changes(bot: Harness) -> 
     assert "You are the *commander*" in json.dumps(bob.view) and ids.ACCEPT_HANDOFF not in json.dumps(bob.view)
     alice = [v for v in bot.fake.views if v.kind == "home" and v.user == "U0ALICE"]
     assert len(alice) == 1 and "You are the *communicator*" in json.dumps(alice[0].view)
+
+
+def home_click(bot: Harness, action_id: str, value: dict[str, Any] | None, *, user: str) -> None:
+    """A button in the Home tab: the payload carries the view, a trigger and no response_url (as Slack sends)."""
+    home = next(v for v in bot.fake.views if v.kind == "home" and v.user == user)
+    action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b", "action_ts": "1.2"}
+    if value is not None:
+        action["value"] = json.dumps(value)
+    payload = {
+        "type": "block_actions", "team": {"id": sr.TEAM, "domain": "test"}, "api_app_id": "A_TEST",
+        "user": {"id": user, "username": user.lower(), "team_id": sr.TEAM}, "token": "legacy-verification-token",
+        "trigger_id": bot.fake.new_trigger_id(user), "container": {"type": "view", "view_id": home.id},
+        "view": {"id": home.id, "type": "home", "team_id": sr.TEAM, "callback_id": "", "hash": home.hash,
+                 "private_metadata": "", "blocks": home.view["blocks"], "state": {"values": {}}},
+        "actions": [action],
+    }  # fmt: skip
+    response = bot.post_signed(sr.urlencode({"payload": json.dumps(payload)}))
+    assert response.status_code == 200, response.text
+
+
+def test_the_home_tab_buttons_declare_report_and_answer_a_handoff(bot: Harness) -> None:
+    bot.reply("declare --division payments Refunds are slow")
+    bot.reply("commander <@U0BOB> OUT-1")
+    bot.delivered()
+    home_of(bot, "U0BOB")
+    home_click(bot, ids.HOME_DECLARE, None, user="U0BOB")
+    home_click(bot, ids.HOME_REPORT, None, user="U0BOB")
+    opened = lambda: {v.view.get("callback_id") for v in bot.fake.views if v.kind == "modal"}  # noqa: E731
+    bot.wait(lambda: {ids.DECLARE_MODAL, ids.REPORT_MODAL} <= opened(), what="both forms")
+
+    home_click(bot, ids.ACCEPT_HANDOFF, {"incident": 1, "role": "commander"}, user="U0BOB")
+    bot.wait(lambda: bot.api("/api/incidents/OUT-1").json()["commander"] == "U0BOB", what="the handoff")
+    bot.delivered()
+    bob = next(v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB")
+    assert "You are the *commander*" in json.dumps(bob.view) and ids.ACCEPT_HANDOFF not in json.dumps(bob.view)
+
+
+def test_the_home_tab_shows_an_overdue_update_to_its_communicator(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 1 Everything is down")
+    bot.pass_time(timedelta(minutes=20))
+    home = home_of(bot, "U0ALICE")
+    assert "is overdue since" in home and "/outage update OUT-1" in home
+    assert "overdue" not in home_of(bot, "U0BOB")

@@ -25,7 +25,14 @@ def register(app: App, *, ctx: Context) -> None:
     @app.action(ids.HOME_REPORT)
     def on_report_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _open(client, body, report_modal())
+        answer(lambda: _opened(client, body, report_modal()))
+
+    @app.action(ids.HOME_DECLARE)
+    def on_home_declare(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        divisions = [d.name for d in ctx.config.divisions]
+        answer(lambda: _opened(client, body, declare_modal(divisions=divisions, default_division=None,
+                                                           private_metadata="")))
 
     @app.view(ids.REPORT_MODAL)
     def on_report_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -113,6 +120,11 @@ def _open(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None
     except Exception:
         log.warning("could not open a form", exc_info=True)
         raise Refused("Slack did not open the form; try again.") from None
+
+
+def _opened(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> Reply:
+    _open(client, body, view)
+    return Reply(text="")
 
 
 def _notice(title: str, said: str) -> dict[str, Any]:
