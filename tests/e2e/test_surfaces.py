@@ -201,3 +201,19 @@ def test_the_home_tab_shows_an_overdue_update_to_its_communicator(bot: Harness) 
     home = home_of(bot, "U0ALICE")
     assert "is overdue since" in home and "/outage update OUT-1" in home
     assert "overdue" not in home_of(bot, "U0BOB")
+
+
+def test_a_pin_where_no_outage_is_open_is_left_alone_and_the_shortcut_says_why(bot: Harness) -> None:
+    declared_thread(bot, "declare --division payments Refunds are slow")
+    chat = bot.fake.create_channel("random", member=True, members=["U0BOB"])
+    ts = bot.fake.post_as_user("random", "U0BOB", "lunch?")
+    bot.event(pin_event("reaction_added", user="U0BOB", channel=chat.id, ts=ts, author="U0BOB"))
+    url = bot.fake.new_response_url()
+    body = sr.message_action(ids.PIN_SHORTCUT, user="U0BOB", channel_id=chat.id, response_url=url,
+                             message={"ts": ts, "user": "U0BOB", "text": "lunch?"},
+                             trigger_id=bot.fake.new_trigger_id("U0BOB"))  # fmt: skip
+    assert bot.post_signed(body).status_code == 200
+    rid = url.rsplit("/", 1)[1]
+    bot.wait(lambda: "no open outage" in json.dumps(bot.fake.responses[rid]), what="the answer")
+    assert len(bot.fake.calls_to("chat.getPermalink")) == 1  # the shortcut's; the 📌 made no call at all
+    assert bot.fake.ephemerals == [] and not [e for e in timeline(bot) if e["kind"] == "message_pinned"]

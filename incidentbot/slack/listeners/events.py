@@ -21,6 +21,8 @@ from incidentbot.service.pins import Pinned
 log = logging.getLogger("incidentbot.slack")
 
 PIN = "pushpin"
+NO_OUTAGE_HERE = ("This channel has no open outage, so there is no timeline to add the message to. Use it in an "
+                  "outage's thread or division channel.")
 CANNOT_READ = ("I cannot read that channel, so I cannot put its messages on an outage timeline. Invite me "
                "(`/invite @incidentbot`) and try again.")
 
@@ -86,10 +88,13 @@ def publish_home(ctx: Context, client: WebClient, user: str) -> None:
 
 def _pin(ctx: Context, client: WebClient, *, channel: str, ts: str, by: str, author: Any, respond: Respond | None,
          text: str = "", number: Any = None) -> None:  # fmt: skip
-    """Put one message on the timeline of the incident it belongs to, or ask which, or say why not."""
+    """Put one message on the timeline of the incident it belongs to, or ask which, or say why not. A 📌 in a
+    channel with no open outage is somebody else's business (no Slack call, no answer); the shortcut is answered."""
+    if respond is None and not pins.incidents_in_channel(ctx, channel):
+        return
     try:
         link = client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink") or ""
-        found = _message(client, channel, ts) if not text or number is None else {}
+        found = _message(client, channel, ts)
     except SlackApiError as error:
         log.info("cannot read %s/%s for a pin: %s", channel, ts, error.response.get("error"))
         _say(client, respond, channel, by, CANNOT_READ)
@@ -99,8 +104,7 @@ def _pin(ctx: Context, client: WebClient, *, channel: str, ts: str, by: str, aut
     if isinstance(number, int):
         candidates = [i for i in candidates if i.number == number]
     if not candidates:
-        _say(client, respond, channel, by, "This channel has no open outage, so there is no timeline to add the "
-             "message to. Use it in an outage's thread or division channel.")  # fmt: skip
+        _say(client, respond, channel, by, NO_OUTAGE_HERE)
         return
     if len(candidates) > 1:
         _ask_which(client, respond, channel, ts, by, author, candidates)
