@@ -34,7 +34,10 @@ def chat_unfurl(ws: Workspace, a: Args) -> dict[str, Any]:
         if not isinstance(unfurl, dict):
             raise SlackError("invalid_unfurls_format", reject=f"unfurl of {url} is not an object")
         if "blocks" in unfurl:
-            parse_blocks(unfurl["blocks"])
+            try:
+                parse_blocks(unfurl["blocks"])
+            except SlackError as bad:  # the method's own error for it (invalid_blocks is not in its list)
+                raise SlackError("invalid_unfurls_format", reject=f"unfurl of {url}: {bad.reject}") from None
     if a.present("unfurl_id"):
         if not a.present("source"):
             raise SlackError("missing_source", reject="unfurl_id without source")
