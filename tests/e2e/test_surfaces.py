@@ -217,3 +217,19 @@ def test_a_pin_where_no_outage_is_open_is_left_alone_and_the_shortcut_says_why(b
     bot.wait(lambda: "no open outage" in json.dumps(bot.fake.responses[rid]), what="the answer")
     assert len(bot.fake.calls_to("chat.getPermalink")) == 1  # the shortcut's; the 📌 made no call at all
     assert bot.fake.ephemerals == [] and not [e for e in timeline(bot) if e["kind"] == "message_pinned"]
+
+
+def test_a_link_in_the_composer_unfurls_by_its_unfurl_id_and_an_unknown_incident_does_not(bot: Harness) -> None:
+    bot.reply("declare --division payments Refunds are slow")
+    missing = "http://localhost:3000/incidents/OUT-99"
+    bot.event({"type": "link_shared", "channel": "COMPOSER", "user": "U0BOB", "message_ts": "1700000000.000900",
+               "unfurl_id": "C123456.1700000000.000900", "source": "composer", "event_ts": "1700000000.000901",
+               "links": [{"domain": "localhost", "url": missing}]})  # fmt: skip
+    url = "http://localhost:3000/incidents/1"
+    bot.event({"type": "link_shared", "channel": "COMPOSER", "user": "U0BOB", "message_ts": "1700000000.000902",
+               "unfurl_id": "C123456.1700000000.000902", "source": "composer", "event_ts": "1700000000.000903",
+               "links": [{"domain": "localhost", "url": url}]})  # fmt: skip
+    bot.wait(lambda: bool(bot.fake.unfurls()), what="the unfurl")
+    [unfurl] = bot.fake.unfurls()
+    assert unfurl["unfurl_id"] == "C123456.1700000000.000902" and unfurl["source"] == "composer"
+    assert "OUT-1" in json.dumps(unfurl["unfurls"][url])
