@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,19 +10,25 @@ from incidentbot.domain.model import Incident
 from incidentbot.messages import ids
 from incidentbot.messages import text as t
 from incidentbot.messages import words as w
-from incidentbot.messages.message import Block, actions, button, context, divider, finish, header, section
-
-# Where "your open action items" go once action items are tracked (another change builds them).
-ACTION_ITEMS_PLACEHOLDER = "action_items"
+from incidentbot.messages.message import Block, actions, button, context, divider, finish, header, lines, section
 
 
-def home_view(user: str, incidents: list[Incident], *, now: datetime, public_url: str) -> dict[str, Any]:
-    """The Home tab of `user`: their duties first, then every open outage, then the two ways in."""
+def home_view(
+    user: str, incidents: list[Incident], *, now: datetime, public_url: str, action_items: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The Home tab of `user`: the two ways in, their duties, then every open outage.
+
+    `action_items`: one line per open action item of `user`. PLACE FOR ACTION ITEMS: nothing passes them yet;
+    the action-items change renders its lines and passes them here (service/home.py and the app_home_opened
+    listener call this).
+    """
     blocks: list[Block] = [header("Outages"), actions(
         button("Declare an outage", action_id=ids.HOME_DECLARE, style="danger"),
         button("Report a problem", action_id=ids.HOME_REPORT),
     )]  # fmt: skip
     blocks += _yours(user, incidents, now)
+    if action_items:
+        blocks += [section("*Your open action items*"), *lines(action_items)]
     blocks += [divider(), section(f"*Open outages* ({len(incidents)})")]
     blocks += [_incident_line(i, now, public_url) for i in incidents] or [context("No outage is open. 🎉")]
     return {"type": "home", "blocks": finish(blocks)}
@@ -44,7 +51,6 @@ def _yours(user: str, incidents: list[Incident], now: datetime) -> list[Block]:
                                   f"of {w.tag(incident)}: {w.short_summary(incident)}"))
             blocks.append(actions(button("Accept", action_id=ids.ACCEPT_HANDOFF, value=value, style="primary"),
                                   button("Decline", action_id=ids.DECLINE_HANDOFF, value=value)))
-    # Your open action items: filled in by the action-items change (block id ACTION_ITEMS_PLACEHOLDER).
     if len(blocks) == 1:
         blocks.append(context("Nothing is waiting for you."))
     return blocks

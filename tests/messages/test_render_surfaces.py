@@ -74,3 +74,10 @@ def test_the_unfurl_card_is_compact_and_valid() -> None:
     card = unfurl_card(incident(4), now=later(5))
     valid(compose("card", card["blocks"]))
     assert len(card["blocks"]) == 2 and "OUT-4" in str(card) and "SEV2" in str(card)
+
+
+def test_the_home_tab_has_a_place_for_the_persons_action_items() -> None:
+    view = valid_view(home_view("U1", [], now=NOW, public_url="https://bot.example.com",
+                                action_items=["A-3 Add a canary for the refunds queue (OUT-2, due 2026-12-04)"]))
+    assert "Your open action items" in str(view) and "A-3 Add a canary" in str(view)
+    assert "action items" not in str(home_view("U1", [], now=NOW, public_url="https://bot.example.com"))
