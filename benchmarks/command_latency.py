@@ -12,7 +12,7 @@ from pathlib import Path
 
 from _setup import database, percentiles
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support.harness import start_harness
 
 

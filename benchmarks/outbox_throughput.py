@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from _setup import database
 from slack_sdk import WebClient
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.slack.delivery import ChannelPacer, Deliverer
 from incidentbot.store import outbox
 from incidentbot.store.database import connect
 from incidentbot.store.outbox import OutboxMessage
-from tests.fakeslack import FakeSlack
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from incidentbot.scheduler.ticker import Ticker
 from incidentbot.service.context import Context
 from incidentbot.slack.app import build_app
 from incidentbot.slack.delivery import ChannelPacer, Deliverer
+from incidentbot.slack.metered import MeteredWebClient
 from incidentbot.store import database
 from incidentbot.store.database import Database
 from incidentbot.store.unit_of_work import UnitOfWork
@@ -114,8 +115,8 @@ def _secret(value: SecretStr | None) -> str:
 
 def _slack_client(env: Env, options: Options) -> WebClient:
     """The client the outbox deliverer posts with (listeners get their own, quicker one: see `_bolt`)."""
-    return WebClient(token=_secret(env.slack_bot_token), base_url=env.slack_api_url,
-                     timeout=int(max(1, options.slack_timeout)), retry_handlers=[])  # fmt: skip
+    return MeteredWebClient(token=_secret(env.slack_bot_token), base_url=env.slack_api_url,
+                            timeout=int(max(1, options.slack_timeout)), retry_handlers=[])  # fmt: skip
 
 
 def _deliverer(db: Database, client: WebClient, options: Options, *, prefix: str) -> Deliverer:
@@ -141,7 +142,7 @@ def _context(settings: Settings, options: Options, db: Database, *, on_commit: C
 def _bolt(ctx: Context, env: Env) -> App:
     # Listeners call Slack before they acknowledge (views.open for the declare form): give up well inside
     # Slack's 3 s so the person still gets an answer (the form falls back to "use the flags").
-    bolt_client = WebClient(base_url=env.slack_api_url, timeout=LISTENER_SLACK_TIMEOUT, retry_handlers=[])
+    bolt_client = MeteredWebClient(base_url=env.slack_api_url, timeout=LISTENER_SLACK_TIMEOUT, retry_handlers=[])
     return build_app(ctx=ctx, client=bolt_client, token=_secret(env.slack_bot_token),
                      signing_secret=_secret(env.slack_signing_secret))  # fmt: skip
 
@@ -153,4 +154,5 @@ def _web(ctx: Context, bolt: App, env: Env, *, workers: tuple[Deliverer, Ticker]
         ctx=ctx, bolt=bolt, api_token=api_token, signing_secret=_secret(env.slack_signing_secret),
         on_startup=functools.partial(start_workers, *workers) if workers else None,
         on_shutdown=functools.partial(stop_workers, *workers) if workers else None,
+        metrics_multiprocess=bool(env.prometheus_multiproc_dir),
     )  # fmt: skip

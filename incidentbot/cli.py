@@ -67,9 +67,7 @@ def _stdout_closed() -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="incidentbot", description="A Slack-first outage bot.")
-    parser.add_argument("--config", type=Path, help="TOML configuration file (default: $INCIDENTBOT_CONFIG, "
-                        "else ./incidentbot.toml when present)")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    _global_options(parser, defaults=True)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the bot over HTTP (Slack request URL: /slack/events)")
@@ -79,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
 
     socket = sub.add_parser("socket", help="run the bot over Socket Mode (needs SLACK_APP_TOKEN)")
     socket.set_defaults(run=_socket)
+    from incidentbot.playground.command import add_playground  # its own module: this one stays small
+
+    add_playground(sub)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(title="db commands", metavar="DB_COMMAND")
@@ -99,7 +100,29 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check-config", help="validate the configuration file and environment, then exit")
     check.set_defaults(run=_check_config)
+    for command in _subcommands(parser):
+        _global_options(command, defaults=False)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """`--config` and `--log-level`, before the command (`incidentbot --log-level WARNING db upgrade`) or after
+    it (`incidentbot db upgrade --log-level WARNING`); after the command they only override what was given."""
+    parser.add_argument("--config", type=Path, default=None if defaults else argparse.SUPPRESS,
+                        help="TOML configuration file (default: $INCIDENTBOT_CONFIG, else ./incidentbot.toml "
+                        "when present)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        default="INFO" if defaults else argparse.SUPPRESS, help="how much to log (default INFO)")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every sub-command's parser, nested ones (`db upgrade`) included."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found += [child, *_subcommands(child)]
+    return found
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -198,8 +221,8 @@ def _manifest(args: argparse.Namespace) -> int:
 
 def _postmortem(args: argparse.Namespace) -> int:
     from incidentbot.domain.incident_id import parse_id
-    from incidentbot.messages.postmortem import postmortem_markdown
-    from incidentbot.service import queries
+    from incidentbot.messages.postmortem_doc import document_markdown
+    from incidentbot.service import postmortem
 
     settings = _settings(args)
     number = parse_id(args.id, settings.bot.id_prefix)
@@ -209,13 +232,13 @@ def _postmortem(args: argparse.Namespace) -> int:
         return 2
     ctx, db = _readonly_context(settings)
     try:
-        view = queries.incident_by_number(ctx, number)
+        view = postmortem.view(ctx, number)
     finally:
         db.dispose()
     if view is None:
         print(f"incidentbot: there is no incident {settings.bot.id_prefix}-{number}", file=sys.stderr)
         return 1
-    print(postmortem_markdown(view.incident, view.timeline))
+    print(document_markdown(view.incident, view.sections), end="")
     return 0
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
 from tests.support.harness import Harness, start_harness
 

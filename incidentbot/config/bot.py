@@ -23,12 +23,15 @@ from incidentbot.config.fields import (
     is_channel_name,
 )
 from incidentbot.config.tables import CadenceConfig, DivisionConfig
+from incidentbot.config.weekly import WeeklyTime
+from incidentbot.domain.bookkeeping import DEFAULT_CAUSES
 from incidentbot.domain.policy import Policy
 from incidentbot.durations import describe_value as _describe
 
 DIVISION_PLACEHOLDER = "{division}"
 
 _ID_PREFIX = re.compile(r"[A-Za-z]{1,10}")
+_CAUSE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -48,6 +51,7 @@ class BotConfig(BaseModel):
     runbooks_dir: Path = Field(default=Path("runbooks"), validate_default=True)
     admins: tuple[UserId, ...] = ()
     timezone: str = "UTC"
+    public_pages: bool = False  # anyone who reaches the server may read /incidents and /incidents/{id}
     summary_interval: Duration = timedelta(minutes=60)
     daily_digest_at: time = time(9, 0)
     handoff_timeout: Duration = timedelta(minutes=10)
@@ -55,6 +59,8 @@ class BotConfig(BaseModel):
     triage_channel: str = "company-outage"
     report_response: Duration = timedelta(minutes=15)
     responders: tuple[ResponderId, ...] = ()
+    causes: tuple[str, ...] = DEFAULT_CAUSES
+    weekly_report_at: WeeklyTime = WeeklyTime(weekday=0, at=time(9, 0))
     cadence: CadenceConfig = Field(default_factory=CadenceConfig)
     divisions: tuple[DivisionConfig, ...] = ()
 
@@ -120,6 +126,14 @@ class BotConfig(BaseModel):
             hint = f'did you mean "{close[0]}"?' if close else 'use an IANA name such as "Europe/Paris" or "UTC"'
             raise ValueError(f"{_describe(value)} is not a known time zone ({hint})") from None
         return value
+
+    @field_validator("causes")
+    @classmethod
+    def _check_causes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        words = tuple(dict.fromkeys(v.strip().lower() for v in value))
+        if not words or any(not _CAUSE.fullmatch(w) for w in words):
+            raise ValueError('must list one-word causes (letters, digits, "-"), such as ["deploy", "config"]')
+        return words
 
     @field_validator("daily_digest_at", mode="before")
     @classmethod

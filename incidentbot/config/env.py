@@ -60,6 +60,9 @@ class Env(BaseSettings):
     database_url: str = Field(default_factory=_default_database_url)
     incidentbot_config: Path | None = None
     incidentbot_api_token: SecretStr | None = None
+    # prometheus-client's multi-process mode (several worker processes behind one /metrics): it reads the
+    # variable itself; we read it to know which registry a scrape shows.
+    prometheus_multiproc_dir: str | None = None
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "incidentbot_api_token")
     @classmethod

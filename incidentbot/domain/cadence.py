@@ -62,12 +62,15 @@ class CadenceRules(IncidentState):
         self._record(now, Kind.UPDATE_CHASED, BOT, text, people)
         return True
 
-    def remind_postmortem(self, *, now: datetime, policy: Policy) -> bool:
+    def remind_postmortem(self, *, now: datetime, policy: Policy, needed: bool = True) -> bool:
+        """`needed` is False when every postmortem question has an answer already: nothing is sent."""
         if self.status is not Status.RESOLVED or self.postmortem_reminded or self.resolved_at is None:
             return False
         if now < policy.postmortem_due_at(self.resolved_at):
             return False
         self.postmortem_reminded = True
+        if not needed:
+            return False
         self._record(now, Kind.POSTMORTEM_REMINDER, BOT, f"Postmortem reminder sent to {self.commander}",
                      (self.commander,))
         return True

@@ -25,6 +25,8 @@ class DueKind(StrEnum):
     ROLLUP = "rollup"
     DIGEST = "digest"
     REPORT_ESCALATE = "report_escalate"
+    ACTION_REMINDER = "action_reminder"  # `role` holds the action item's number
+    WEEKLY_REPORT = "weekly_report"
 
 
 @dataclass(frozen=True, slots=True)

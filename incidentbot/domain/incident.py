@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Set
 from datetime import datetime
 
+from incidentbot.domain.bookkeeping import BOOKKEEPING_FIELDS, BookkeepingRules
 from incidentbot.domain.cadence import CadenceRules
 from incidentbot.domain.errors import InvalidTransition, NothingToDo
 from incidentbot.domain.handoff import HandoffRules
@@ -17,10 +18,10 @@ from incidentbot.domain.status import Status
 from incidentbot.domain.timeline import Kind
 from incidentbot.domain.validation import require_severity
 
-BOOKKEEPING_FIELDS = ("impact", "service", "root_cause", "owner_team")
+__all__ = ["BOOKKEEPING_FIELDS", "Incident"]
 
 
-class Incident(HandoffRules, CadenceRules):
+class Incident(HandoffRules, CadenceRules, BookkeepingRules):
     @classmethod
     def declare(
         cls, *, summary: str, division: str, severity: int, declared_by: str, now: datetime, policy: Policy,
@@ -36,6 +37,7 @@ class Incident(HandoffRules, CadenceRules):
             status=Status.INVESTIGATING, company_wide=company_wide or severity == 1, drill=drill,
             declared_by=declared_by, declared_at=now, commander=declared_by, communicator=declared_by,
             next_update_due_at=now + policy.update_interval(severity), id_prefix=id_prefix,
+            started_at=now, detected_at=now,
         )  # fmt: skip
         scope = "company-wide" if incident.company_wide else f"division {division}"
         label = "DRILL " if drill else ""
@@ -94,17 +96,6 @@ class Incident(HandoffRules, CadenceRules):
             self._record(now, Kind.SCOPE_CHANGED, actor, "Now company-wide (SEV1)")
         # The next update is due one (new) period after the last one, and never in the past.
         self._plan_next_update(max(now, self.silent_since + policy.update_interval(severity)))
-
-    def set_fields(self, *, values: dict[str, str], actor: str, now: datetime) -> None:
-        unknown = set(values) - set(BOOKKEEPING_FIELDS)
-        if unknown:
-            raise InvalidTransition(f"Unknown field(s): {', '.join(sorted(unknown))}.")
-        if not values:
-            raise InvalidTransition("Nothing to set: give at least one of impact=, service=, root-cause=, owner-team=.")
-        for name, value in values.items():
-            setattr(self, name, value.strip() or None)
-        listed = ", ".join(f"{name.replace('_', '-')}={value.strip()}" for name, value in values.items())
-        self._record(now, Kind.FIELDS_SET, actor, listed)
 
     def check_can_close(self, *, actor: str, admins: Set[str] = frozenset(), cancel: bool = False) -> None:
         """Raise what resolving (or cancelling) would raise now, changing nothing: a confirmation button is

@@ -43,6 +43,11 @@ class IncidentState:
     service: str | None = None
     root_cause: str | None = None
     owner_team: str | None = None
+    cause: str | None = None
+    # Milestones (PRODUCT.md "After the outage"); started and detected default to the declaration.
+    started_at: datetime | None = None
+    detected_at: datetime | None = None
+    mitigated_at: datetime | None = None
     postmortem_reminded: bool = False
     channel_id: str | None = None
     thread_ts: str | None = None
@@ -120,6 +125,8 @@ class IncidentState:
         if status not in TRANSITIONS[self.status]:
             raise InvalidTransition(f"Cannot move {self._label()} from {self.status} to {status}.")
         old, self.status = self.status, status
+        if status is Status.MONITORING and self.mitigated_at is None:
+            self.mitigated_at = now
         if record:
             self._record(now, Kind.STATUS_CHANGED, actor, f"Status {old} → {status}")
 

@@ -30,7 +30,6 @@ from incidentbot.messages.ephemeral import (
     help_message,
     incident_list,
     incident_status,
-    postmortem_draft,
     timeline_message,
 )
 from incidentbot.messages.incident import incident_summary_line, root_message
@@ -82,7 +81,6 @@ __all__ = [
     "incident_status",
     "incident_summary_line",
     "overdue_dm_for_commander",
-    "postmortem_draft",
     "postmortem_reminder",
     "resolved_post",
     "role_duties",

@@ -5,12 +5,13 @@ Drills never reach the company channel; the list renderers leave them out even i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 
 from incidentbot.domain.model import Incident, Status
 from incidentbot.messages import text as t
 from incidentbot.messages import words as w
+from incidentbot.messages.actions import digest_actions
 from incidentbot.messages.incident import facts, next_update_context
 from incidentbot.messages.message import (
     Block,
@@ -88,7 +89,8 @@ def rollup(incidents: list[Incident], *, now: datetime, public_url: str) -> Mess
 
 
 def daily_digest(
-    declared: list[Incident], resolved: list[Incident], still_open: list[Incident], *, now: datetime, tz: tzinfo
+    declared: list[Incident], resolved: list[Incident], still_open: list[Incident], *, now: datetime, tz: tzinfo,
+    actions: Sequence[str] = (),
 ) -> Message:
     declared, resolved = _company_visible(declared), _company_visible(resolved)
     still_open = _company_visible(still_open, open_only=True)
@@ -100,6 +102,7 @@ def daily_digest(
             *_group("Declared in the last day", [_declared_row(i, tz) for i in declared]),
             *_group("Resolved in the last day", [_resolved_row(i) for i in resolved]),
             *_group("Still open", [_open_row(i, now) for i in still_open]),
+            *digest_actions(actions),
         ],
     )
 

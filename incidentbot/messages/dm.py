@@ -10,7 +10,7 @@ from incidentbot.messages import ids
 from incidentbot.messages import text as t
 from incidentbot.messages import words as w
 from incidentbot.messages.incident import next_update_context
-from incidentbot.messages.message import Message, actions, button, compose, context, say, section
+from incidentbot.messages.message import Message, actions, button, compose, context, lines, say, section
 
 OUTCOMES = ("accepted", "declined", "expired")
 
@@ -89,20 +89,22 @@ def overdue_dm_for_commander(incident: Incident) -> Message:
     )
 
 
-def postmortem_reminder(incident: Incident, *, public_url: str) -> Message:
+def postmortem_reminder(incident: Incident, *, public_url: str, empty: Sequence[str] = ()) -> Message:
+    """The commander's reminder: the questions still unanswered, and the button to answer them."""
     when = f" {t.date(incident.resolved_at)}" if incident.resolved_at else ""
     sentence = (
         f"📝 {w.tag(incident)} was resolved{when} after {w.lasted(incident)}; its postmortem is due. "
         "Review the draft: who was involved, how it happened, what went well, what could have gone better, "
         "and the action items that prevent a recurrence."
     )
-    return compose(
-        sentence,
-        [
-            section(sentence),
-            context(w.page_link(incident, public_url), f"`/outage postmortem {incident.label}` regenerates the draft"),
-        ],
-    )
+    blocks = [section(sentence)]
+    if empty:
+        blocks += lines([f"*Still unanswered ({len(empty)}):*", *(f"• {title}" for title in empty)])
+        blocks.append(actions(button("Edit postmortem", action_id=ids.EDIT_POSTMORTEM,
+                                     value={"incident": incident.number})))
+    blocks.append(context(w.page_link(incident, public_url),
+                          f"`/outage postmortem {incident.label}` shows the document"))
+    return compose(sentence, blocks)
 
 
 def duties(incident: Incident, role: Role, cadence: timedelta | None) -> str:

@@ -23,27 +23,20 @@ from incidentbot.messages.message import (
     say,
     section,
 )
-from incidentbot.messages.usage import AVAILABLE, COMING, DESCRIPTIONS, NOT_YET, USAGE, with_id
-
-POSTMORTEM_CHUNK = 2800
+from incidentbot.messages.usage import AVAILABLE, DESCRIPTIONS, USAGE, with_id
 
 KEEP_OPEN = "Keep open"
 TIMELINE_ROOM = t.MAX_BLOCKS - 2  # the header line and the "earlier events" note
+LIST_ROOM = t.MAX_BLOCKS - 2  # incidents a list shows when some must be left out: the header, the "… N more"
 
 
 def help_message(topic: str | None) -> Message:
-    if topic in COMING:
-        return compose(_usage_row(topic), [section(_usage_row(topic)), context(NOT_YET)])
     if topic in USAGE:
         return say(_usage_row(topic))
     intro = f"No command `{topic}`. " if topic else ""
-    coming = ", ".join(f"`/outage {name}`" for name in COMING)
     return compose(f"{intro}/outage commands", [
         section(f"{intro}*/outage commands*"),
         *lines(_usage_row(name) for name in AVAILABLE),
-        section(f"*Coming in a later version:* {coming}"),
-        *lines(_code(USAGE[name]) for name in COMING),
-        context(NOT_YET),
     ])
 
 
@@ -54,33 +47,22 @@ def error_message(message: str, usage: str | None) -> Message:
     return compose(message, blocks)
 
 
-def postmortem_draft(incident: Incident, markdown: str, *, public_url: str) -> Message:
-    """The draft in code blocks of at most a section's length each, cut between lines."""
-    chunks: list[str] = []
-    current = ""
-    for line in markdown.splitlines():
-        if len(current) + len(line) + 1 > POSTMORTEM_CHUNK and current:
-            chunks.append(current)
-            current = ""
-        current += line[:POSTMORTEM_CHUNK] + "\n"
-    if current:
-        chunks.append(current)
-    blocks: list[Block] = [section(f"*Postmortem draft for {incident.label}*")]
-    blocks += [section(f"```{chunk}```") for chunk in chunks]
-    blocks.append(context(f"Whole, as Markdown: `incidentbot postmortem {incident.label}` · "
-                          f"<{public_url}/incidents/{incident.label}|incident page>"))
-    return compose(f"Postmortem draft for {incident.label}", blocks)
-
-
 def done(text: str) -> Message:
     return say(f"✅ {text}")
 
 
-def incident_list(incidents: list[Incident], *, now: datetime) -> Message:
+def incident_list(incidents: list[Incident], *, now: datetime, total: int | None = None) -> Message:
+    """`incidents` may be the first few of `total` open ones: entries beyond LIST_ROOM are counted, not shown
+    (the caller need not load them)."""
     if not incidents:
         return say(w.NO_OPEN)
-    count = w.plural(len(incidents), "open outage")
-    return compose(count, [section(f"*{count}*"), *(section(_list_entry(i, now)) for i in incidents)])
+    total = max(total or 0, len(incidents))
+    count = w.plural(total, "open outage")
+    shown = incidents if total <= LIST_ROOM + 1 else incidents[:LIST_ROOM]
+    blocks = [section(f"*{count}*"), *(section(_list_entry(i, now)) for i in shown)]
+    if total > len(shown):
+        blocks.append(context(f"… {total - len(shown)} more"))
+    return compose(count, blocks)
 
 
 def incident_status(incident: Incident, *, now: datetime, public_url: str, undelivered: int = 0) -> Message:

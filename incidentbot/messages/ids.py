@@ -51,3 +51,6 @@ PIN_TO_INCIDENT = "pin_to_incident"
 # App Home buttons.
 HOME_DECLARE = "home_declare"
 HOME_REPORT = "home_report"
+# The postmortem: the "Edit postmortem" button and the modal it opens (one input block per section key).
+EDIT_POSTMORTEM = "postmortem_edit"
+POSTMORTEM_MODAL = "postmortem_modal"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from incidentbot.domain.actions import ActionItem
 from incidentbot.domain.model import Incident
 from incidentbot.domain.timeline import TimelineEvent
 
@@ -40,6 +41,10 @@ def incident_json(incident: Incident, *, public_url: str) -> dict[str, Any]:
         "service": incident.service,
         "root_cause": incident.root_cause,
         "owner_team": incident.owner_team,
+        "cause": incident.cause,
+        "started_at": iso(incident.started_at or incident.declared_at),
+        "detected_at": iso(incident.detected_at or incident.declared_at),
+        "mitigated_at": iso(incident.mitigated_at),
         "resolution": incident.resolution,
         "url": f"{public_url}/incidents/{incident.label}",
     }
@@ -47,3 +52,12 @@ def incident_json(incident: Incident, *, public_url: str) -> dict[str, Any]:
 
 def timeline_json(events: list[TimelineEvent]) -> list[dict[str, Any]]:
     return [{"at": iso(e.at), "kind": str(e.kind), "actor": e.actor, "text": e.text} for e in events]
+
+
+def action_json(item: ActionItem, *, incident_label: str | None = None) -> dict[str, Any]:
+    """`{id, text, owner, due, done_at}` on an incident; with `incident_label`, the `/api/actions` shape."""
+    data: dict[str, Any] = {"id": item.label, "text": item.text, "owner": item.owner,
+                            "due": item.due.isoformat() if item.due else None, "done_at": iso(item.done_at)}
+    if incident_label is not None:
+        data.update(incident=incident_label, created_by=item.created_by, created_at=iso(item.created_at))
+    return data

@@ -23,11 +23,16 @@ USAGE: dict[str, str] = {
     "list": "/outage list",
     "status": "/outage status [ID]",
     "timeline": "/outage timeline [ID]",
-    "set": "/outage set [ID] impact=… service=… root-cause=… owner-team=…",
+    "set": (
+        "/outage set [ID] impact=… service=… root-cause=… owner-team=… cause=… started=… detected=… mitigated=…"
+    ),
     "postmortem": "/outage postmortem [ID]",
+    "web": "/outage web",
     "action": "/outage action [ID] <text> [--owner @user] [--due YYYY-MM-DD]",
-    "actions": "/outage actions [--open]",
-    "done": "/outage done <action-id>",
+    "actions": "/outage actions [ID] [--open] [--mine]",
+    "done": "/outage done A-<n> [note]",
+    "reopen": "/outage reopen A-<n>",
+    "stats": "/outage stats [--days N] [--division D] [--service S]",
     "report": "/outage report <what you see>",
 }
 
@@ -47,21 +52,19 @@ DESCRIPTIONS: dict[str, str] = {
     "list": "List the open outages (only you see it).",
     "status": "Show an outage's current state (only you see it).",
     "timeline": "Show an outage's timeline (only you see it).",
-    "set": "Record book-keeping fields for the service-quality record.",
-    "postmortem": "Show the postmortem draft, generated from the timeline (only you see it).",
-    "action": "Add a follow-up action item.",
-    "actions": "List action items.",
-    "done": "Close an action item.",
+    "set": "Record book-keeping fields and milestones (times as HH:MM or ISO 8601) for the service-quality record.",
+    "postmortem": "Link the postmortem document and say what is still empty (only you see it).",
+    "action": "Add a follow-up action item; its owner is reminded on the due day and weekly while overdue.",
+    "actions": "List action items: of one outage, still open, or yours (only you see it).",
+    "done": "Close an action item, with an optional note.",
+    "reopen": "Reopen an action item (its owner, the outage's commander or an admin).",
+    "stats": "The service-quality record: durations, updates on time, repeat causes (only you see it).",
+    "web": "DM you a one-time link (valid 15 minutes) that signs you in to the incident pages.",
     "report": "Report a problem to the triage channel (anyone); answered within 15 minutes or escalated.",
 }
 
-# Parsed, so the person hears why, but refused by this version: help lists them apart, the README not at all.
-COMING = ("action", "actions", "done")
-AVAILABLE = tuple(name for name in USAGE if name not in COMING)
-NOT_YET = (
-    "Action items are not tracked by this version of incidentbot yet. Record them for now with "
-    "`/outage note [ID] ACTION: …`; they appear in the timeline and the postmortem draft."
-)
+# Every command works; help and the README list them in this order.
+AVAILABLE = tuple(USAGE)
 
 
 def with_id(command: str | None, label: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from incidentbot.domain.due import next_rollup, plan
-from incidentbot.domain.model import Incident
-from incidentbot.service import home
+from incidentbot.domain.model import Incident, Status
+from incidentbot.service import home, postmortem
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
 from incidentbot.store import due_work
@@ -19,6 +19,8 @@ def commit_change(uow: UnitOfWork, ctx: Context, incident: Incident, posts: Post
     before = uow.incidents.get(incident.number)
     uow.incidents.save(incident)
     home.refresh(uow, ctx, before, incident, now=posts.now)
+    if incident.status is Status.RESOLVED:  # the postmortem follows the timeline from the resolution on
+        postmortem.refresh(uow, ctx, incident, create=True)
     due_work.replace_for_incident(uow.conn, incident.number, plan(incident, ctx.policy))
     if topic:
         posts.topic(uow, incident.division)

@@ -109,6 +109,11 @@ class Postmortem:
 
 
 @dataclass(frozen=True, slots=True)
+class SignInLink:
+    """`/outage web`: DM the caller a one-time link to the pages."""
+
+
+@dataclass(frozen=True, slots=True)
 class AddAction:
     text: str
     ref: int | None = None
@@ -118,12 +123,29 @@ class AddAction:
 
 @dataclass(frozen=True, slots=True)
 class ListActions:
+    """Every incident's items when `ref` is None."""
+
     open_only: bool = False
+    ref: int | None = None
+    mine: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class DoneAction:
     action_id: int
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenAction:
+    action_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowStats:
+    days: int = 90
+    division: str | None = None
+    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +172,11 @@ Command = (
     | ShowTimeline
     | SetFields
     | Postmortem
+    | SignInLink
     | AddAction
     | ListActions
     | DoneAction
+    | ReopenAction
+    | ShowStats
     | Report
 )

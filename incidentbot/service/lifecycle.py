@@ -71,7 +71,8 @@ def set_fields(cmd: SetFields, *, caller: Caller, ctx: Context) -> Incident:
     now = ctx.clock()
     with ctx.new_uow() as uow:
         incident = find_incident(uow, ctx, caller, cmd.ref, lock=True)
-        incident.set_fields(values=dict(cmd.values), actor=caller.user_id, now=now)
+        incident.set_fields(values=dict(cmd.values), actor=caller.user_id, now=now, tz=ctx.config.tz,
+                            causes=ctx.config.causes)
         commit_change(uow, ctx, incident, Posts(ctx, now))
         return incident
 

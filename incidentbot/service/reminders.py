@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from incidentbot.domain.due import DueItem, DueKind, next_daily, next_rollup
 from incidentbot.domain.model import Incident, Role
+from incidentbot.domain.postmortem import empty_questions
 from incidentbot.messages import (
     daily_digest,
     handoff_expired_post,
@@ -22,7 +23,7 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.dm import update_chase_dm
 from incidentbot.messages.thread import update_chase_post
-from incidentbot.service import reports
+from incidentbot.service import follow_ups, postmortem, reports
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -74,6 +75,7 @@ def plan_digest(ctx: Context) -> None:
     with ctx.new_uow() as uow:
         when = next_daily(now, ctx.config.daily_digest_at, ctx.config.tz)
         due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, when))
+        due_work.ensure(uow.conn, follow_ups.next_weekly_report(ctx, now))
         uow.commit()
 
 
@@ -123,9 +125,10 @@ def _incident_job(ctx: Context, uow: UnitOfWork, row: DueRow, incident: Incident
                          handoff_result_for_requester(incident, handoff, outcome="expired"))
                 posts.edit_root(incident)
         case DueKind.POSTMORTEM_REMINDER:
-            if incident.remind_postmortem(now=now, policy=policy):
-                posts.dm(incident, incident.commander, postmortem_reminder(incident,
-                                                                           public_url=ctx.config.public_url))
+            empty = [s.title for s in empty_questions(postmortem.refresh(uow, ctx, incident))]
+            if incident.remind_postmortem(now=now, policy=policy, needed=bool(empty)):
+                posts.dm(incident, incident.commander, postmortem_reminder(
+                    incident, public_url=ctx.config.public_url, empty=empty))
     due_work.finish(uow.conn, row.id)
     commit_change(uow, ctx, incident, posts)
 
@@ -146,9 +149,14 @@ def _workspace_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
         resolved = [i for i in recent if i.resolved_at is not None and i.resolved_at >= day_ago]
         still_open = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
         if declared or resolved or still_open:  # a quiet day is not worth a post to the whole company
-            posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz),
-                                    key="digest")
+            open_actions = follow_ups.open_action_rows(ctx, uow, now)
+            posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz,
+                                                 actions=open_actions), key="digest")
         due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, next_daily(now, ctx.config.daily_digest_at,
                                                                      ctx.config.tz)))
+    elif row.kind is DueKind.ACTION_REMINDER:
+        follow_ups.remind_owner(ctx, uow, row, posts, now)
+    elif row.kind is DueKind.WEEKLY_REPORT:
+        follow_ups.post_weekly_report(ctx, uow, posts, now, planned_at=row.due_at)
     posts.write(uow)
     uow.commit()

@@ -16,7 +16,8 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from incidentbot.service.context import Context
-from incidentbot.slack.listeners import actions, commands, events, reports, views
+from incidentbot.slack.listeners import actions, commands, events, postmortem, reports, views
+from incidentbot.slack.metered import MeterSlackCalls
 from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
@@ -42,9 +43,7 @@ def build_app(
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
                                bot_user_id=bot_user_id)
 
-    bolt_log = logging.getLogger("slack_bolt")
-    if not any(isinstance(f, _TokenNotice) for f in bolt_log.filters):
-        bolt_log.addFilter(_TokenNotice())
+    bolt_log = _bolt_log()
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -57,9 +56,11 @@ def build_app(
         raise_error_for_unhandled_request=False,
     )
     app.use(Once(ctx))
+    app.use(MeterSlackCalls())
     commands.register(app, ctx=ctx)
     actions.register(app, ctx=ctx)
     views.register(app, ctx=ctx)
+    postmortem.register(app, ctx=ctx)
     reports.register(app, ctx=ctx)
     events.register(app, ctx=ctx)
 
@@ -69,6 +70,13 @@ def build_app(
         ack()
 
     return app
+
+
+def _bolt_log() -> logging.Logger:
+    bolt_log = logging.getLogger("slack_bolt")
+    if not any(isinstance(f, _TokenNotice) for f in bolt_log.filters):
+        bolt_log.addFilter(_TokenNotice())
+    return bolt_log
 
 
 def request_key(body: dict[str, Any]) -> str | None:
@@ -88,7 +96,9 @@ class Once(Middleware):
     sent twice) is acknowledged without being processed again.
 
     The key is recorded before the request is processed, so a retry that arrives while the first attempt
-    still runs (Slack retries after 3 s) is not processed a second time.
+    still runs (Slack retries after 3 s) is not processed a second time. `/outage` commands are the exception:
+    the key is handed to the listener (`context["request_key"]`), whose first write transaction records it
+    (store/dedupe.py), so a write costs one transaction and a read (`list`, `status`) none.
     """
 
     RETENTION = timedelta(days=1)
@@ -103,11 +113,17 @@ class Once(Middleware):
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         key = request_key(req.body) if isinstance(req.body, dict) else None
-        if key is None or self._first_time(key):
+        req.context["request_key"] = key
+        if key is None or self._records_itself(req.body) or self._first_time(key):
             return next()
         retry = req.headers.get("x-slack-retry-num", ["0"])
         log.info("request %s already received (retry %s); not processing it again", key, retry[0] if retry else 0)
         return BoltResponse(status=200, body="")
+
+    def _records_itself(self, body: dict[str, Any]) -> bool:
+        if body.get("command") != commands.COMMAND:
+            return False
+        return commands.records_itself(str(body.get("text") or ""), id_prefix=self._ctx.config.id_prefix)
 
     def _first_time(self, key: str) -> bool:
         try:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from incidentbot.domain.model import BOOKKEEPING_FIELDS
+from incidentbot.domain.bookkeeping import SET_FIELDS
 from incidentbot.slack.arguments import Arguments
 from incidentbot.slack.tokens import Fail, code
 from incidentbot.slack.values import TEXT_LIMIT
 
-_FIELD_NAMES = ", ".join(name.replace("_", "-") for name in BOOKKEEPING_FIELDS)
+_FIELD_NAMES = ", ".join(name.replace("_", "-") for name in SET_FIELDS)
 _KEY = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)=")
 _NEXT_KEY = re.compile(r"\s[A-Za-z][A-Za-z0-9_-]*=")
 _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}  # straight and typographic quotes
@@ -35,7 +35,7 @@ def field_values(body: str, given: Arguments) -> dict[str, str]:
                 f"The fields are {_FIELD_NAMES}."
             )
         key = key_match.group(1).lower().replace("-", "_")
-        if key not in BOOKKEEPING_FIELDS:
+        if key not in SET_FIELDS:
             raise Fail(
                 f"Unknown field {code(key_match.group(1))}: the fields are {_FIELD_NAMES}. "
                 "If the `=` belongs to the previous value, put that value in quotes."

@@ -21,9 +21,10 @@ DECLARE_FLAGS: dict[str, bool] = {
 }
 UPDATE_FLAGS: dict[str, bool] = {"status": True}
 ACTION_FLAGS: dict[str, bool] = {"owner": True, "due": True}
-ACTIONS_FLAGS: dict[str, bool] = {"open": False}
+ACTIONS_FLAGS: dict[str, bool] = {"open": False, "mine": False}
+STATS_FLAGS: dict[str, bool] = {"days": True, "division": True, "service": True}
 NO_FLAGS: dict[str, bool] = {}
-_ALL_FLAGS = {**DECLARE_FLAGS, **UPDATE_FLAGS, **ACTION_FLAGS, **ACTIONS_FLAGS}
+_ALL_FLAGS = {**DECLARE_FLAGS, **UPDATE_FLAGS, **ACTION_FLAGS, **ACTIONS_FLAGS, **STATS_FLAGS}
 
 _FLAG_EXAMPLE = {
     "division": "--division payments",
@@ -33,6 +34,8 @@ _FLAG_EXAMPLE = {
     "status": "--status identified",
     "owner": "--owner @person",
     "due": "--due 2024-07-31",
+    "days": "--days 90",
+    "service": "--service checkout",
 }
 
 

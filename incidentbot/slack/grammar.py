@@ -8,15 +8,12 @@ from incidentbot.domain.model import Role
 from incidentbot.messages.usage import USAGE
 from incidentbot.service.commands import (
     Ack,
-    AddAction,
     Cancel,
     ChangeSeverity,
     Command,
     Declare,
     Decline,
-    DoneAction,
     Help,
-    ListActions,
     ListOpen,
     Note,
     OpenDeclareModal,
@@ -27,15 +24,17 @@ from incidentbot.service.commands import (
     SetFields,
     ShowStatus,
     ShowTimeline,
+    SignInLink,
     Update,
 )
 from incidentbot.slack import values
 from incidentbot.slack.arguments import Arguments
 from incidentbot.slack.fields import field_values
-from incidentbot.slack.flags import ACTION_FLAGS, ACTIONS_FLAGS, DECLARE_FLAGS, NO_FLAGS, UPDATE_FLAGS
+from incidentbot.slack.flags import DECLARE_FLAGS, NO_FLAGS, UPDATE_FLAGS
+from incidentbot.slack.grammar_record import parse_action, parse_actions, parse_done, parse_reopen, parse_stats
 from incidentbot.slack.suggest import unknown_command
-from incidentbot.slack.tokens import Fail, code, typed_len
-from incidentbot.slack.values import ACTION_LIMIT, SUMMARY_LIMIT, TEXT_LIMIT
+from incidentbot.slack.tokens import Fail, typed_len
+from incidentbot.slack.values import SUMMARY_LIMIT, TEXT_LIMIT
 
 
 def _help(given: Arguments) -> Command:
@@ -173,42 +172,9 @@ def _postmortem(given: Arguments) -> Command:
     return Postmortem(ref=given.ref_only())
 
 
-def _action(given: Arguments) -> Command:
-    scan = given.scan(ACTION_FLAGS)
-    ref, words = given.leading_id(scan.words)
-    owner = scan.flags.get("owner")
-    due = scan.flags.get("due")
-    parsed_owner = values.user(owner, "`--owner`") if owner is not None else None
-    parsed_due = values.due(due) if due is not None else None
-    text = given.required_text(
-        words,
-        ACTION_LIMIT,
-        "action item",
-        f"{given.name} needs text: what should be done to prevent a recurrence?",
-    )
-    return AddAction(text=text, ref=ref, owner=parsed_owner, due=parsed_due)
-
-
-def _actions(given: Arguments) -> Command:
-    scan = given.scan(ACTIONS_FLAGS)
-    words = scan.words
-    open_only = "open" in scan.flags
-    # `actions open` is what people type at 3 am; read it as `actions --open`.
-    if len(words) == 1 and words[0].text.lower() == "open":
-        words, open_only = [], True
-    given.at_most(words, 0, "only `--open`")
-    return ListActions(open_only=open_only)
-
-
-def _done(given: Arguments) -> Command:
-    words = given.scan(NO_FLAGS).words
-    given.at_most(words, 1, "one action number")
-    if not words:
-        raise Fail(f"{given.name} needs the number of the action item, e.g. `/outage done 7`.")
-    word = words[0].text
-    if not (word.isascii() and word.isdigit()):
-        raise Fail(f"{code(word)} is not an action number: write a whole number such as `7`.")
-    return DoneAction(action_id=values.positive(word, f"{code(word)} is not a valid action number"))
+def _web(given: Arguments) -> Command:
+    given.at_most(given.scan(NO_FLAGS).words, 0, "nothing more")
+    return SignInLink()
 
 
 def _report(given: Arguments) -> Command:
@@ -237,8 +203,11 @@ HANDLERS: dict[str, Callable[[Arguments], Command]] = {
     "timeline": _timeline,
     "set": _set,
     "postmortem": _postmortem,
-    "action": _action,
-    "actions": _actions,
-    "done": _done,
+    "web": _web,
+    "action": parse_action,
+    "actions": parse_actions,
+    "done": parse_done,
+    "reopen": parse_reopen,
+    "stats": parse_stats,
     "report": _report,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -36,9 +37,17 @@ class Database:
             self.read_engine.dispose()
 
 
+# How long a writer waits for the process's write turn before leaving it to SQLite's own busy timeout.
+WRITE_TURN_TIMEOUT = 30.0
+# Connections per SQLite engine: more than the server's concurrent requests plus the workers, so no request
+# waits for a pooled connection (SQLite connections are cheap; WAL readers do not block one another).
+SQLITE_POOL = 30
+
+
 def connect(url: str, *, echo: bool = False) -> Database:
     if make_url(url).get_backend_name() == "sqlite":
         writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo)
+        _take_turns(writer)
         reader = _sqlite_engine(url, begin="BEGIN", echo=echo)
         return Database(url=url, engine=writer, read_engine=reader)
     engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -63,7 +72,8 @@ def connect_readonly(url: str) -> Database:
 
 
 def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
-    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False},
+                           pool_size=SQLITE_POOL, max_overflow=0, pool_timeout=30)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -83,6 +93,32 @@ def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
         conn.exec_driver_sql(begin)
 
     return engine
+
+
+def _take_turns(engine: Engine) -> None:
+    """Writers in this process queue on a lock for SQLite's one write lock, taken at BEGIN and given back when
+    the connection returns to the pool.
+
+    Without it, twenty writers at once all poll SQLite's busy handler, which sleeps between tries with a
+    growing backoff (up to 100 ms): the lock sits free while waiters sleep, and the slowest requests took a
+    second. A waiter on this lock starts the moment the previous writer is done. (One process per SQLite file;
+    another process, if any, still meets SQLite's busy timeout.)
+    """
+    turn = threading.Lock()
+
+    @event.listens_for(engine, "begin", insert=True)  # before the BEGIN IMMEDIATE listener
+    def _wait_turn(conn: Any) -> None:
+        info = conn.connection.info
+        if info.get("write_turn"):
+            return  # this checkout already holds the turn (a second transaction on the same connection)
+        info["write_turn"] = turn.acquire(timeout=WRITE_TURN_TIMEOUT)
+        if not info["write_turn"]:
+            log.warning("waited %.0f s for the write turn; leaving it to SQLite's busy timeout", WRITE_TURN_TIMEOUT)
+
+    @event.listens_for(engine, "checkin")
+    def _give_turn(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop("write_turn", False):
+            turn.release()
 
 
 def for_update(stmt: Select[Any], db_dialect: str, *, skip_locked: bool = False) -> Select[Any]:

@@ -44,6 +44,13 @@ def ensure(conn: Connection, item: DueItem) -> bool:
     return conn.execute(stmt.returning(due_work.c.id)).first() is not None
 
 
+def replace_item(conn: Connection, item: DueItem | None, *, key: str) -> None:
+    """Make the workspace-wide row `key` exactly `item` (None: nothing planned), e.g. an action reminder."""
+    conn.execute(delete(due_work).where(due_work.c.key == key))
+    if item is not None:
+        ensure(conn, item)
+
+
 def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limit: int = 20) -> list[DueRow]:
     stmt = (
         select(due_work)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from incidentbot.domain.model import OPEN_STATUSES, Handoff, Incident, Role, Status
 from incidentbot.domain.timeline import Kind, TimelineEvent
 from incidentbot.store.database import for_update
 from incidentbot.store.tables import incidents, timeline_events
 
+_OPEN = sorted(str(s) for s in OPEN_STATUSES)
+
 _STATE_COLUMNS = (
     "summary", "division", "severity", "company_wide", "drill", "declared_by", "declared_at", "resolved_at",
     "commander", "communicator", "next_update_due_at", "update_reminded", "overdue_noticed", "overdue_chases",
     "postmortem_reminded", "last_update_at", "last_update_text", "resolution", "impact", "service",
-    "root_cause", "owner_team", "channel_id", "thread_ts",
+    "root_cause", "owner_team", "channel_id", "thread_ts", "cause", "started_at", "detected_at", "mitigated_at",
 )  # fmt: skip
 
 
@@ -45,17 +47,21 @@ class IncidentRepository:
         self._conn.execute(update(incidents).where(incidents.c.number == incident.number).values(_to_row(incident)))
         self._append_events(incident)
 
-    def open_incidents(self, *, division: str | None = None) -> list[Incident]:
-        stmt = select(incidents).where(incidents.c.status.in_([str(s) for s in OPEN_STATUSES]))
+    def open_incidents(self, *, division: str | None = None, limit: int | None = None) -> list[Incident]:
+        stmt = select(incidents).where(incidents.c.status.in_(_OPEN))
         if division is not None:
             stmt = stmt.where(incidents.c.division == division)
-        rows = self._conn.execute(stmt.order_by(incidents.c.number)).mappings()
+        rows = self._conn.execute(stmt.order_by(incidents.c.number).limit(limit)).mappings()
         return [self._from_row(r) for r in rows]
+
+    def count_open(self) -> int:
+        stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))
+        return int(self._conn.execute(stmt).scalar_one())
 
     def newest(self, *, open_only: bool = False, limit: int = 100, offset: int = 0) -> list[Incident]:
         stmt = select(incidents)
         if open_only:
-            stmt = stmt.where(incidents.c.status.in_([str(s) for s in OPEN_STATUSES]))
+            stmt = stmt.where(incidents.c.status.in_(_OPEN))
         stmt = stmt.order_by(incidents.c.number.desc()).limit(limit).offset(offset)
         return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
 
@@ -66,17 +72,27 @@ class IncidentRepository:
         stmt = select(incidents).where(declared | closed).order_by(incidents.c.number)
         return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
 
+    def declared_since(self, start: datetime) -> list[Incident]:
+        stmt = select(incidents).where(incidents.c.declared_at >= start).order_by(incidents.c.number)
+        return [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
+
     def timeline(self, number: int) -> list[TimelineEvent]:
-        stmt = (
-            select(timeline_events)
-            .where(timeline_events.c.incident_number == number)
-            .order_by(timeline_events.c.id)
-        )
-        return [
-            TimelineEvent(at=r.at, kind=Kind(r.kind), actor=r.actor, text=r.text,
-                          people=tuple((r.people or "").split()))
-            for r in self._conn.execute(stmt)
-        ]
+        return [event for _, event in self.timeline_page(number)]
+
+    def timeline_page(self, number: int, *, limit: int | None = None,
+                      before: int | None = None) -> list[tuple[int, TimelineEvent]]:
+        """(event id, event) in time order: all of them, or the `limit` newest before event id `before`."""
+        stmt = select(timeline_events).where(timeline_events.c.incident_number == number)
+        if before is not None:
+            stmt = stmt.where(timeline_events.c.id < before)
+        if limit is not None:  # the newest `limit`, read backwards along the index, then put in time order
+            stmt = stmt.order_by(timeline_events.c.id.desc()).limit(limit)
+        else:
+            stmt = stmt.order_by(timeline_events.c.id)
+        page = [(int(r.id), TimelineEvent(at=r.at, kind=Kind(r.kind), actor=r.actor, text=r.text,
+                                           people=tuple((r.people or "").split())))
+                for r in self._conn.execute(stmt).all()]  # fmt: skip
+        return page[::-1] if limit is not None else page
 
     def record(self, number: int, event: TimelineEvent) -> None:
         """Append an event that does not change the incident (e.g. a delivery failure)."""

@@ -10,11 +10,13 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -85,6 +87,10 @@ incidents = Table(
     Column("service", Text),
     Column("root_cause", Text),
     Column("owner_team", Text),
+    Column("cause", String(40)),
+    Column("started_at", UTCDateTime),
+    Column("detected_at", UTCDateTime),
+    Column("mitigated_at", UTCDateTime),
     Column("channel_id", String(32)),
     Column("thread_ts", String(32)),
     Column("origin_channel_id", String(32)),
@@ -132,6 +138,7 @@ outbox = Table(
     Column("last_error", Text),
     Index("ix_outbox_pending", "state", "next_attempt_at"),
     Index("ix_outbox_ordering", "ordering_key", "state", "id"),
+    Index("ix_outbox_incident", "incident_number", "state"),
     sqlite_autoincrement=True,
 )
 
@@ -176,6 +183,63 @@ slack_holds = Table(
     metadata,
     Column("method", String(60), primary_key=True),
     Column("until", UTCDateTime, nullable=False),
+)
+
+# Sign-in to the pages: one-time links (`/outage web`) and the sessions they open. Only a SHA-256 of each
+# secret is kept, so a copy of the database signs nobody in.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(12), nullable=False),  # link | session
+    Column("user_id", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),  # a link, once it was followed
+    Index("ix_web_sessions_expires_at", "expires_at"),
+)
+
+# Follow-up action items (`A-<n>`): numbers unique across incidents; never deleted.
+action_items = Table(
+    "action_items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("incident_number", Id, ForeignKey("incidents.number", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", String(32)),
+    Column("due", Date),
+    Column("created_by", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime),
+    Column("done_by", String(32)),
+    Column("done_note", Text),
+    Index("ix_action_items_incident", "incident_number", "id"),
+    sqlite_autoincrement=True,
+)
+
+# The postmortem document, one row per section: what the bot generated and what a person wrote (kept).
+postmortem_sections = Table(
+    "postmortem_sections",
+    metadata,
+    Column("incident_number", Id, ForeignKey("incidents.number", ondelete="CASCADE"), nullable=False),
+    Column("key", String(40), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("generated", Text, nullable=False),
+    Column("edited", Text),
+    Column("edited_by", String(32)),
+    Column("edited_at", UTCDateTime),
+    # The generated text the person saw when they edited: newer facts are offered when it differs.
+    Column("generated_when_edited", Text),
+    PrimaryKeyConstraint("incident_number", "key"),
+)
+
+# The names people go by, learnt from the requests Slack sends (for documents read outside Slack).
+people = Table(
+    "people",
+    metadata,
+    Column("user_id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 # A problem someone reported (`/outage report`, the "Report a problem" shortcut), until it is answered:

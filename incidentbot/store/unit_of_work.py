@@ -7,6 +7,8 @@ from types import TracebackType
 
 from sqlalchemy import Connection
 
+from incidentbot.store import dedupe
+from incidentbot.store.actions import ActionRepository
 from incidentbot.store.database import Database
 from incidentbot.store.incidents import IncidentRepository
 
@@ -26,8 +28,16 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         engine = self._db.read_engine if self._readonly else self._db.engine
         self._conn = engine.connect()
-        self._conn.begin()
+        try:
+            self._conn.begin()
+            if not self._readonly:
+                dedupe.record_pending(self._conn)
+        except BaseException:
+            self._conn.close()  # __exit__ does not run when __enter__ raises
+            self._conn = None
+            raise
         self.incidents = IncidentRepository(self._conn, id_prefix=self._prefix)
+        self.actions = ActionRepository(self._conn)
         return self
 
     @property

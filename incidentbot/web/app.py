@@ -16,18 +16,50 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from incidentbot.service.context import Context
-from incidentbot.web import api, errors, health, pages, runbooks, slack_events
+from incidentbot.web import (
+    api,
+    api_record,
+    errors,
+    forms,
+    health,
+    metrics,
+    pages,
+    runbooks,
+    signin,
+    slack_events,
+    write_api,
+)
 
 log = logging.getLogger("incidentbot.web")
 
 ROUTES = [
     Route("/slack/events", slack_events.slack_events, methods=["POST"]),
     Route("/healthz", health.healthz, methods=["GET"]),
+    Route("/metrics", metrics.metrics, methods=["GET"]),
     Route("/api/incidents", api.api_incidents, methods=["GET"]),
     Route("/api/incidents/{id}", api.api_incident, methods=["GET"]),
+    Route("/api/incidents/{id}/postmortem", api_record.api_postmortem, methods=["GET"]),
+    Route("/api/incidents/{id}/postmortem/{key}", api_record.api_edit_postmortem, methods=["PUT"]),
+    Route("/api/actions", api_record.api_actions, methods=["GET"]),
+    Route("/api/stats", api_record.api_stats, methods=["GET"]),
     Route("/incidents", pages.incidents_page, methods=["GET"]),
     Route("/incidents/{id}", pages.incident_page, methods=["GET"]),
     Route("/runbooks/{name}", runbooks.runbook, methods=["GET"]),
+    # The web fallback: sign-in, the live signal, the forms and the write API (issue 11).
+    Route("/signin/{secret}", signin.sign_in_page, methods=["GET"]),
+    Route("/signin", signin.sign_in_post, methods=["POST"]),
+    Route("/live", pages.live, methods=["GET"]),
+    Route("/live.js", pages.live_script, methods=["GET"]),
+    Route("/incidents", forms.declare, methods=["POST"]),
+    Route("/incidents/{id}/update", forms.update, methods=["POST"]),
+    Route("/incidents/{id}/note", forms.note, methods=["POST"]),
+    Route("/incidents/{id}/severity", forms.severity, methods=["POST"]),
+    Route("/incidents/{id}/accept", forms.accept, methods=["POST"]),
+    Route("/incidents/{id}/resolve", forms.resolve, methods=["POST"]),
+    Route("/api/incidents", write_api.declare, methods=["POST"]),
+    Route("/api/incidents/{id}/updates", write_api.updates, methods=["POST"]),
+    Route("/api/incidents/{id}/notes", write_api.notes, methods=["POST"]),
+    Route("/api/incidents/{id}/resolve", write_api.resolve, methods=["POST"]),
 ]
 
 
@@ -39,6 +71,7 @@ def build_web_app(
     signing_secret: str | None = None,
     on_startup: Callable[[], None] | None = None,
     on_shutdown: Callable[[], None] | None = None,
+    metrics_multiprocess: bool = False,
 ) -> Starlette:
     """`signing_secret=None` leaves the signature to Bolt alone; `on_startup` and `on_shutdown` run (in a
     thread) when the server starts and stops: the bot's workers."""
@@ -49,6 +82,7 @@ def build_web_app(
     app.state.signing_secret = signing_secret
     app.state.on_startup = on_startup
     app.state.on_shutdown = on_shutdown
+    app.state.metrics_multiprocess = metrics_multiprocess
     return app
 
 

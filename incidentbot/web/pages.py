@@ -1,34 +1,51 @@
-"""Incident pages for people: `GET /incidents` and `GET /incidents/{id}` with its timeline (server-rendered,
-escaped by Jinja)."""
+"""Pages for people: the status page `/incidents`, the running document `/incidents/{id}`, and `/live`, the
+signal their script polls to refresh themselves (server-rendered, escaped by Jinja, readable without script)."""
 
 from __future__ import annotations
 
 import html
-from dataclasses import replace
-from html import unescape
-from typing import Any
+from importlib import resources
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from incidentbot.domain.incident_id import parse_id
-from incidentbot.domain.model import Incident
+from incidentbot.service import pages as page_queries
 from incidentbot.service import queries
 from incidentbot.service.context import Context
-from incidentbot.web.auth import remember_page_token, token_required
+from incidentbot.store.page_signals import Delivery
+from incidentbot.web import render
+from incidentbot.web.auth import remember_page_token, token_required, viewer
 
-_env = Environment(loader=PackageLoader("incidentbot.web", "templates"), autoescape=select_autoescape(["html"]))
+_SCRIPT = (resources.files("incidentbot.web") / "templates" / "live.js").read_text(encoding="utf-8")
+DONE = {  # what the page says after a form worked (a fixed list: no text from the URL reaches the page)
+    "declared": "Declared. Slack hears of it as soon as it can be reached.",
+    "update": "Update posted.",
+    "note": "Note added to the timeline.",
+    "severity": "Severity changed.",
+    "accept": "You took over the role.",
+    "resolve": "Resolved.",
+}
+
+
+async def page_frame(request: Request, delivery: Delivery | None = None) -> render.Page:
+    ctx: Context = request.app.state.ctx
+    who = await viewer(request)
+    if delivery is None:
+        delivery = await run_in_threadpool(page_queries.delivery, ctx)
+    return render.Page(base=ctx.config.public_url, tz=ctx.config.tz, now=ctx.clock(), delivery=delivery,
+                       user=who.user, can_write=who.can_write, csrf=who.csrf,
+                       divisions=[d.name for d in ctx.config.divisions])  # fmt: skip
 
 
 @token_required(page=True)
 async def incidents_page(request: Request) -> Response:
     ctx: Context = request.app.state.ctx
-    open_only = request.query_params.get("status") == "open"
-    found = await run_in_threadpool(queries.newest, ctx, open_only=open_only, limit=500)
-    body = render_incidents(found, base=ctx.config.public_url, open_only=open_only)
-    return remember_page_token(request, HTMLResponse(body))
+    found = await run_in_threadpool(page_queries.status_page, ctx)
+    version = await run_in_threadpool(page_queries.version, ctx)
+    body = render.status_page(await page_frame(request, found.delivery), found.open, found.recent, version=version)
+    return remember_page_token(request, _html(body))
 
 
 @token_required(page=True)
@@ -38,25 +55,24 @@ async def incident_page(request: Request) -> Response:
     view = await run_in_threadpool(queries.incident_by_number, ctx, number) if number else None
     if view is None:
         return HTMLResponse(f"<p>No outage {html.escape(request.path_params['id'])}.</p>", status_code=404)
-    body = render_incident(view.incident, view.timeline, base=ctx.config.public_url)
-    return remember_page_token(request, HTMLResponse(body))
+    version = await run_in_threadpool(page_queries.version, ctx)
+    message = DONE.get(request.query_params.get("done", ""), "")
+    body = render.incident_page(await page_frame(request), view.incident, view.timeline, message=message,
+                                version=version)  # fmt: skip
+    return remember_page_token(request, _html(body))
 
 
-def _plain(incident: Incident) -> Incident:
-    """Stored text is in Slack's escaped form (&amp; &lt; &gt;): show it as typed; Jinja escapes it for HTML."""
-    return replace(incident, summary=unescape(incident.summary), events=[])
+@token_required(page=True)
+async def live(request: Request) -> Response:
+    """`{"version": …}`: changes whenever something a page shows changes (see service.pages.version)."""
+    version = await run_in_threadpool(page_queries.version, request.app.state.ctx)
+    return JSONResponse({"version": version}, headers={"Cache-Control": "no-store"})
 
 
-def render_incidents(incidents: list[Incident], *, base: str, open_only: bool) -> str:
-    return _env.get_template("incidents.html").render(incidents=[_plain(i) for i in incidents], base=base,
-                                                      open_only=open_only)
+async def live_script(request: Request) -> Response:
+    """The pages' only script: it polls `/live` and swaps the parts of the page marked `data-live`."""
+    return Response(_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
 
 
-def render_incident(incident: Incident, timeline: list[Any], *, base: str) -> str:
-    fields = [("Impact", incident.impact), ("Service", incident.service), ("Root cause", incident.root_cause),
-              ("Owning team", incident.owner_team), ("Resolution", incident.resolution)]
-    events = [{"at": e.at, "actor": e.actor, "kind": e.kind, "text": unescape(e.text)} for e in timeline]
-    return _env.get_template("incident.html").render(
-        i=_plain(incident), timeline=events, base=base,
-        fields=[(name, unescape(value) if value else value) for name, value in fields],
-    )
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,10 +12,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from incidentbot.messages.usage import USAGE
+from incidentbot.service import metrics
+
 MAX_SLACK_BODY = 1_000_000
 
 
 async def slack_events(request: Request) -> Response:
+    started = time.perf_counter()
+    response = await _answer(request)
+    metrics.ACK_SECONDS.labels(command=request.state.command).observe(time.perf_counter() - started)
+    return response
+
+
+async def _answer(request: Request) -> Response:
+    request.state.command = "refused"
     body = await request.body()
     if len(body) > MAX_SLACK_BODY:
         return PlainTextResponse("request too large", status_code=413)
@@ -26,6 +38,7 @@ async def slack_events(request: Request) -> Response:
     if isinstance(bolt_request, Response):
         return bolt_request
     bolt: App = request.app.state.bolt
+    request.state.command = request_kind(bolt_request.body)
     # Bolt is synchronous (the listeners talk to the database): run it off the event loop.
     bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
     return Response(content=bolt_response.body, status_code=bolt_response.status,
@@ -47,6 +60,17 @@ def _bolt_request(body: bytes, request: Request) -> BoltRequest | Response:
     if not isinstance(bolt_request.body, dict) or not slack_shaped(bolt_request.body):
         return PlainTextResponse("the request is not shaped like Slack's", status_code=400)
     return bolt_request
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """The label a request's acknowledgement time is counted under: the `/outage` sub-command, else the kind
+    of payload (a small, fixed set, whatever people type)."""
+    if "command" in body:
+        word = str(body.get("text") or "").strip().split(maxsplit=1)
+        name = word[0].lower() if word else "declare-form"
+        return name if name in USAGE else "other"
+    kind = str(body.get("type") or "other")
+    return kind if kind in ("block_actions", "view_submission", "view_closed", "event_callback") else "other"
 
 
 def signed_by_slack(body: bytes, headers: Mapping[str, str], secret: str) -> bool:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from incidentbot.cli import EXIT_SIGPIPE
+from incidentbot.emulator import FakeSlack
 from tests.cli.running import SLACK_ENV, run, run_into_closed_pipe
 from tests.config.example_file import with_example_divisions
-from tests.fakeslack import FakeSlack
 from tests.support.harness import start_harness
 
 

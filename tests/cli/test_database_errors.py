@@ -185,3 +185,10 @@ def test_alembic_follows_the_log_level(tmp_path: Path) -> None:
     (tmp_path / "incidentbot.db").unlink()
     chatty = run("--log-level", "INFO", "db", "upgrade", cwd=tmp_path)
     assert "alembic" in chatty.stderr and "Running upgrade" in chatty.stderr
+
+
+def test_the_log_level_and_config_may_follow_the_command(tmp_path: Path) -> None:
+    quiet = run("db", "upgrade", "--log-level", "WARNING", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+    missing = run("postmortem", "1", "--config", str(tmp_path / "nope.toml"), cwd=tmp_path)
+    assert missing.returncode != 0 and "nope.toml" in missing.stderr and "Traceback" not in missing.stderr

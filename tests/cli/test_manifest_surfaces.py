@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from incidentbot.emulator.events import reference, scopes
 from incidentbot.messages import ids
 from incidentbot.slack.manifest import manifest
-from tests.fakeslack.events import reference, scopes
 
 
 def test_the_manifest_has_the_shortcuts_the_home_tab_and_the_events_with_their_scopes() -> None:

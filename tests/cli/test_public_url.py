@@ -8,7 +8,7 @@ import pytest
 
 from incidentbot.cli import public_url_mismatch
 from incidentbot.config import Env, Settings, config_from_mapping
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support.process import ServeProcess
 
 WARNING = "public_url is the default http://localhost:3000"

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from incidentbot.domain.due import DueKind
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
 from incidentbot.store import due_work
-from tests.fakeslack import FakeSlack
 from tests.support.harness import Clock, Harness, start_harness
 
 DM = {"channel": "directmessage", "channel_id": "D0BOTDM"}

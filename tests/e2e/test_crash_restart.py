@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.store.database import connect
 from incidentbot.store.tables import outbox as outbox_table
-from tests.fakeslack import FakeSlack
 from tests.support.process import ServeProcess
 from tests.support.slack_reading import shown, stored_posts
 

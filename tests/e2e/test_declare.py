@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
-from tests.fakeslack import FakeSlack
 from tests.support.harness import Harness, start_harness
 
 

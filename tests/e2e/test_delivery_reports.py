@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support.databases import SqliteTemplates
 from tests.support.harness import start_harness
 from tests.support.slack_reading import shown

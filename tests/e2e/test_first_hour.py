@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from incidentbot.domain.due import next_daily
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support.harness import Harness, start_harness
 
 RLO = "\u202e"  # right-to-left override: what follows it is shown reversed

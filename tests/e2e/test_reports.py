@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
 from incidentbot.store.tables import reports
 from tests.e2e.test_declare import form
-from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 from tests.support.harness import Harness, start_harness
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from incidentbot.domain.due import DueKind
+from incidentbot.emulator import FakeSlack
 from incidentbot.store import due_work
-from tests.fakeslack import FakeSlack
 from tests.support.databases import SqliteTemplates
 from tests.support.harness import start_harness
 
@@ -23,8 +23,9 @@ def test_a_reminder_claimed_by_a_dead_process_is_sent_at_the_next_start(
         bot.clock.advance(timedelta(minutes=31))
         bot.bot.ticker.stop()
         with bot.bot.db.engine.begin() as conn:  # claimed, then the process died before acting
-            [claimed] = due_work.claim(conn, owner="dead-process", now=bot.clock(), lease=timedelta(minutes=2))
-        assert claimed.kind is DueKind.UPDATE_DUE
+            claimed = due_work.claim(conn, owner="dead-process", now=bot.clock(), lease=timedelta(minutes=2))
+        # Whatever else fell due in those 31 minutes (the daily digest, from some start instants) went with it.
+        assert DueKind.UPDATE_DUE in [row.kind for row in claimed]
 
         bot.bot.ticker.start()  # what a restarted process does; its first tick runs at once
         bot.wait(lambda: any("due" in m.text.lower() for m in bot.fake.dms("U0ALICE")), timeout=5,

@@ -6,14 +6,14 @@ The harness clock is advanced and the ticker called, so hours and days pass in m
 from __future__ import annotations
 
 import json
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from incidentbot.domain.due import next_daily
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
-from tests.fakeslack import FakeSlack
 from tests.support.harness import Harness, start_harness
 
 
@@ -94,7 +94,7 @@ def test_daily_digest_at_local_time_lists_the_last_day(database_url: str, fake_s
         bot.reply("declare --drill --division search --sev 1 Game day")
         bot.reply("declare --division search --sev 4 Declared by mistake")
         bot.click(ids.CONFIRM_CANCEL, {"incident": 4}, user="U0ALICE")
-        next_at = digest_at + timedelta(days=1)
+        next_at = next_daily(digest_at, time(9, 0), zone)  # not always 24 h later: a DST change may fall between
         bot.pass_time(next_at - bot.clock() - timedelta(seconds=5))
         assert company(bot, "Outage digest") == []
         bot.pass_time(timedelta(seconds=5))
@@ -114,6 +114,16 @@ def test_daily_digest_at_local_time_lists_the_last_day(database_url: str, fake_s
         assert "Outage digest: 0 declared, 0 resolved, 1 still open" in digests[-1] and "OUT-1" not in digests[-1]
 
 
+def working_days_after(moment: datetime, days: int, zone: tzinfo) -> datetime:
+    """`days` whole days later on the local calendar, counting Monday to Friday only (postmortem_due)."""
+    local = moment.astimezone(zone)
+    while days:
+        local = (local + timedelta(days=1)).astimezone(zone)
+        if local.weekday() < 5:
+            days -= 1
+    return local.astimezone(UTC)
+
+
 def test_postmortem_reminder_to_the_commander_after_postmortem_due(bot: Harness) -> None:
     bot.reply("declare --division payments --sev 2 --commander <@U0BOB> Card auth down")
     bot.reply("ack OUT-1", user="U0BOB")
@@ -121,7 +131,10 @@ def test_postmortem_reminder_to_the_commander_after_postmortem_due(bot: Harness)
     bot.click(ids.CONFIRM_CANCEL, {"incident": 2}, user="U0ALICE")
     bot.pass_time(timedelta(hours=2))
     resolve(bot, 1)
-    bot.pass_time(timedelta(days=2) - timedelta(seconds=10))
+    resolved_at = datetime.fromisoformat(bot.api("/api/incidents/OUT-1").json()["resolved_at"])
+    # Two days from early in the week; four from a Thursday.
+    due_at = working_days_after(resolved_at, 2, bot.bot.ctx.config.tz)
+    bot.pass_time(due_at - bot.clock() - timedelta(seconds=10))
     assert [m for m in bot.fake.dms("U0BOB") if "postmortem is due" in text_of(m)] == []
     bot.pass_time(timedelta(seconds=10))
     [reminder] = [text_of(m) for m in bot.fake.dms("U0BOB") if "postmortem is due" in text_of(m)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support.process import ServeProcess
 
 pytestmark = pytest.mark.slow

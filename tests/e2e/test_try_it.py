@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 from tests.support import send
 from tests.support import slack_requests as sr
 from tests.support.process import ServeProcess, free_port
@@ -74,7 +74,7 @@ def test_readable_shows_slack_markup_as_a_terminal_would() -> None:
 def test_the_readme_try_it_block_works_when_pasted_into_a_shell(tmp_path: Path) -> None:
     """The block as written, on free ports (8099 and 3000 may be taken) and with this test's Python."""
     text = README.read_text(encoding="utf-8")
-    block = text[text.index("## Try it without Slack") :].split("```sh\n")[1].split("```")[0]
+    block = text[text.index("## Try it without Slack, from a shell") :].split("```sh\n")[1].split("```")[0]
     fake_port, bot_port = free_port(), free_port()
     script = (block.replace(".venv/bin/python", shlex.quote(sys.executable))
               .replace(".venv/bin/incidentbot", f"{shlex.quote(sys.executable)} -m incidentbot")

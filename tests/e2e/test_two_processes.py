@@ -21,13 +21,13 @@ import pytest
 from sqlalchemy import select
 
 from incidentbot.domain.due import DueKind
+from incidentbot.emulator import FakeSlack
 from incidentbot.service import reminders
 from incidentbot.store import due_work
 from incidentbot.store.database import connect
 from incidentbot.store.tables import outbox
-from tests.fakeslack import FakeSlack
 from tests.support.databases import PostgresTemplates, require_postgres
-from tests.support.harness import start_harness
+from tests.support.harness import Clock, digest_far_from, start_harness
 from tests.support.process import ServeProcess
 
 ROLLUP_EVERY = 2.0
@@ -57,7 +57,10 @@ def test_two_processes_send_each_reminder_and_each_scheduled_post_once(
     pg_templates: PostgresTemplates, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     require_postgres()
-    digest_at = (datetime.now(UTC) + timedelta(seconds=7)).time().replace(microsecond=0)
+    # About the wall clock: the digest falls due for real, soon after both processes are up. Starting two
+    # processes can take several seconds on a loaded machine, and a digest time already passed when they
+    # plan it would be tomorrow's: leave room.
+    digest_at = (datetime.now(UTC) + timedelta(seconds=15)).time().replace(microsecond=0)
     config = (
         f'summary_interval = "{ROLLUP_EVERY:g}s"\n'
         f"daily_digest_at = {digest_at.isoformat()}\n"  # a TOML local time, to the second
@@ -144,7 +147,10 @@ def test_two_schedulers_acting_on_one_incident_at_once_do_not_deadlock(database_
                                                                        tmp_path: Path) -> None:
     """Two processes each claimed one of an incident's due rows and act at the same moment. Both lock the
     incident before the due row, as commands do, so neither waits on the other in a cycle."""
-    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, tick_interval=3600) as bot:
+    clock = Clock()
+    config = {"daily_digest_at": digest_far_from(clock())}  # a digest due as well would be the first row claimed
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, tick_interval=3600,
+                       clock=clock, config=config) as bot:
         bot.reply("declare --division payments --sev 2 Card auth down")
         bot.delivered()  # before the clock jumps, so no post in flight looks abandoned
         bot.clock.advance(timedelta(minutes=50))  # the update is due (30 min) and overdue (45 min)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from incidentbot.messages import text as t
 from incidentbot.messages.ephemeral import candidates, help_message
-from incidentbot.messages.usage import AVAILABLE, COMING, DESCRIPTIONS, NOT_YET, USAGE, with_id
+from incidentbot.messages.usage import AVAILABLE, DESCRIPTIONS, USAGE, with_id
 from tests.messages.render_support import all_text, incident, valid
 
 
@@ -63,24 +63,19 @@ def test_readme_command_table_is_the_help_of_the_commands_that_work() -> None:
     assert _readme_table() == [(USAGE[name], DESCRIPTIONS[name]) for name in AVAILABLE]
 
 
-def test_commands_this_version_refuses_are_coming_in_help_and_readme_not_in_the_table() -> None:
+def test_help_lists_every_command_and_nothing_is_coming_later() -> None:
     section = _readme_section("Using it")
-    table = "\n".join(usage for usage, _ in _readme_table())
     help_text = all_text(valid(help_message(None)))
-    listed, coming = help_text.split("*Coming in a later version:*")
-    for name in COMING:
-        assert f"/outage {name} " not in table and f"/outage {name}`" in section
-        assert f"/outage {name} " not in listed and f"/outage {name}`" in coming
-    assert "coming in a later version" in section and NOT_YET in coming
+    assert "Coming in a later version" not in help_text and "coming in a later version" not in section
     for name in AVAILABLE:
-        assert f"`{t.escape(USAGE[name])}`\n{DESCRIPTIONS[name]}" in listed
+        assert f"`{t.escape(USAGE[name])}`\n{DESCRIPTIONS[name]}" in help_text
 
 
-def test_every_command_has_a_description_and_the_coming_ones_are_real_commands() -> None:
-    assert set(DESCRIPTIONS) == set(USAGE)
-    assert set(COMING) < set(USAGE) and set(AVAILABLE) == set(USAGE) - set(COMING)
+def test_every_command_has_a_description() -> None:
+    assert set(DESCRIPTIONS) == set(USAGE) == set(AVAILABLE)
 
 
-def test_help_for_a_coming_command_says_it_is_not_there_yet() -> None:
+def test_help_for_the_action_commands_shows_their_usage() -> None:
     text = all_text(valid(help_message("actions")))
-    assert "/outage actions [--open]" in text and NOT_YET in text
+    assert "/outage actions [ID] [--open] [--mine]" in text
+    assert t.escape("/outage done A-<n> [note]") in all_text(valid(help_message("done")))

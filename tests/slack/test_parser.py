@@ -26,9 +26,11 @@ from incidentbot.service.commands import (
     Note,
     OpenDeclareModal,
     Postmortem,
+    ReopenAction,
     RequestHandoff,
     Resolve,
     SetFields,
+    ShowStats,
     ShowStatus,
     ShowTimeline,
     Update,
@@ -170,6 +172,11 @@ VALID: list[tuple[str, Command]] = [
     ("actions --open", ListActions(open_only=True)),
     ("actions open", ListActions(open_only=True)),
     ("done 7", DoneAction(action_id=7)),
+    ("done A-7 2 hosts fixed", DoneAction(action_id=7, note="2 hosts fixed")),
+    ("reopen a-3", ReopenAction(action_id=3)),
+    ("actions OUT-2 --open --mine", ListActions(open_only=True, ref=2, mine=True)),
+    ("stats --days 30 --division payments --service checkout",
+     ShowStats(days=30, division="payments", service="checkout")),
 ]
 
 
@@ -313,7 +320,8 @@ ERRORS: list[tuple[str, list[str], str | None]] = [
     ("done 0", ["`0`"], "done"),
     ("done -3", ["`-3`"], "done"),
     ("done 12345678901", ["too long"], "done"),
-    ("done 1 2", ["`2`"], "done"),
+    ("reopen A-1 2", ["`2`"], "reopen"),
+    ("stats --days 0", ["`--days`", "1 to 3660"], "stats"),
 ]
 
 

@@ -21,8 +21,8 @@ from sqlalchemy import create_engine, select
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.store.tables import incidents
-from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 
 

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.slack.delivery import ChannelPacer, Deliverer
 from incidentbot.store import outbox
 from incidentbot.store.database import Database
 from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.tables import outbox as outbox_table
-from tests.fakeslack import FakeSlack
+from tests.support.harness import Clock
 
 Spy = list[tuple[float, str, int]]
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+now = Clock()  # a fixed instant plus real elapsed time: nothing here depends on the time of day
 
 
 def client_for(fake: FakeSlack) -> WebClient:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -15,22 +16,50 @@ from starlette.testclient import TestClient
 
 from incidentbot.bootstrap import Bot, Options, build_bot
 from incidentbot.config import Env, Settings, config_from_mapping
+from incidentbot.emulator import FakeSlack
 from incidentbot.store import outbox
 from incidentbot.store.tables import outbox as outbox_table
-from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 
 API_TOKEN = "test-api-token"
 
 
-class Clock:
-    """Real time plus an adjustable offset, so tests can jump ahead without sleeping."""
+# Test clocks start at a fixed instant, never at the time of day the suite happens to run: a Wednesday at 10:00
+# UTC, an hour past the default 09:00 digest and far from a weekend or a DST change. CI runs the scheduling
+# tests again from other instants (just before the digest, just before a DST change) with this variable.
+CLOCK_ENV = "INCIDENTBOT_TEST_CLOCK"
+TIMEZONE_ENV = "INCIDENTBOT_TEST_TIMEZONE"  # e.g. Europe/Berlin: the `timezone` of bots whose test sets none
+DEFAULT_START = datetime(2026, 1, 14, 10, 0, tzinfo=UTC)
 
-    def __init__(self) -> None:
+
+def clock_start() -> datetime:
+    """The instant test clocks start at: INCIDENTBOT_TEST_CLOCK (ISO 8601, e.g. 2026-03-29T00:58:00Z) or the default."""
+    value = os.environ.get(CLOCK_ENV, "").strip()
+    if not value:
+        return DEFAULT_START
+    start = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if start.tzinfo is None:
+        raise ValueError(f"{CLOCK_ENV}={value!r} needs a UTC offset, e.g. 2026-03-29T00:58:00Z")
+    return start.astimezone(UTC)
+
+
+def digest_far_from(moment: datetime) -> str:
+    """A `daily_digest_at` twelve hours from `moment` in UTC (ten or more in any other `timezone`), for tests
+    about something else that jump the clock by minutes or run real processes: no digest falls due mid-test."""
+    return f"{(moment + timedelta(hours=12)).astimezone(UTC):%H:%M}"
+
+
+class Clock:
+    """A fixed start instant, plus the real time elapsed since the clock was made, plus an adjustable offset:
+    time flows as it does for real (leases, waits), and tests jump ahead without sleeping."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.start = start or clock_start()
+        self._made = time.monotonic()
         self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return self.start + timedelta(seconds=time.monotonic() - self._made) + self.offset
 
     def advance(self, delta: timedelta) -> None:
         self.offset += delta
@@ -42,7 +71,10 @@ def make_settings(database_url: str, fake: FakeSlack, config: dict[str, Any] | N
         slack_app_token=None, slack_api_url=fake.url, database_url=database_url, incidentbot_config=None,
         incidentbot_api_token=SecretStr(API_TOKEN),
     )  # fmt: skip
-    bot_config = config_from_mapping(config or {}, base_dir=base_dir)
+    config = dict(config or {})
+    if os.environ.get(TIMEZONE_ENV) and "timezone" not in config:
+        config["timezone"] = os.environ[TIMEZONE_ENV]
+    bot_config = config_from_mapping(config, base_dir=base_dir)
     return Settings(env=env, bot=bot_config, config_path=None)
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.support import slack_requests as sr
-from tests.support.harness import API_TOKEN
+from tests.support.harness import API_TOKEN, digest_far_from
 
 
 def free_port() -> int:
@@ -37,10 +39,13 @@ class ServeProcess:
             "SLACK_API_URL": slack_api_url, "DATABASE_URL": database_url, "INCIDENTBOT_API_TOKEN": API_TOKEN,
             "PYTHONUNBUFFERED": "1",
         })  # fmt: skip
-        if config is not None:
-            path = workdir / f"{name}.toml"
-            path.write_text(config)
-            env["INCIDENTBOT_CONFIG"] = str(path)
+        if config is None or not re.search(r"^daily_digest_at\s*=", config, re.MULTILINE):
+            # Real processes run on the real clock: keep the daily digest twelve hours away, so a test run at
+            # 08:59 UTC does not see one it did not ask for. (A top-level key goes before any [table].)
+            config = f'daily_digest_at = "{digest_far_from(datetime.now(UTC))}"\n' + (config or "")
+        path = workdir / f"{name}.toml"
+        path.write_text(config)
+        env["INCIDENTBOT_CONFIG"] = str(path)
         env.update(extra_env or {})
         self.env = env
         self.proc: subprocess.Popen[bytes] | None = None

@@ -6,7 +6,7 @@
 
 It waits (up to --wait seconds) for the bot to answer /healthz, then prints the reply as Slack would show
 it: sections, context lines and buttons, with the command that clicks each button. Follow-ups the bot sends
-to the response_url (after a click) land in the fake Slack (`python -m tests.fakeslack`) and are printed.
+to the response_url (after a click) land in the fake Slack (`python -m incidentbot.emulator`) and are printed.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def new_response_url(slack_api_url: str) -> str | None:
 def _click(args: argparse.Namespace, response_url: str | None) -> int:
     if response_url is None:
         print(f"The fake Slack at {args.slack} gave no response_url; start it with "
-              "`python -m tests.fakeslack --port 8099` (or point --slack at it).", file=sys.stderr)
+              "`python -m incidentbot.emulator --port 8099` (or point --slack at it).", file=sys.stderr)
         return 2
     body = sr.block_action(args.click, args.text, user=args.user, response_url=response_url)
     response = httpx.post(args.url, content=body, headers=sr.sign(body, secret=args.secret), timeout=10)

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from tests.fakeslack import FakeSlack
+from incidentbot.emulator import FakeSlack
 
 
 def shown(message: Any) -> str:

@@ -78,7 +78,7 @@ def view_submission(
 
 def event_callback(event: dict[str, Any], *, event_id: str | None = None) -> str:
     """An Events API request (JSON) around `event`, checked against the reference's shape for it first."""
-    from tests.fakeslack.events import check_event
+    from incidentbot.emulator.events import check_event
 
     check_event(event)
     return json.dumps({

@@ -22,9 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
 from incidentbot.store.tables import due_work, incidents, outbox, timeline_events
-from tests.fakeslack import FakeSlack
+from incidentbot.web.auth import PAGE_COOKIE, Viewer
 from tests.support import slack_requests as sr
 from tests.support.databases import SqliteTemplates
 from tests.support.harness import API_TOKEN, Harness, start_harness
@@ -67,8 +68,10 @@ def assert_whole(bot: Harness) -> None:
 
 def refused(response: Any) -> bool:
     """The answer says nothing was done: an HTTP refusal, an error message, or the form's field errors."""
-    if response.status_code != 200:
+    if response.status_code >= 400:
         return True
+    if response.status_code != 200:  # 201 Created, 303 after a form: done
+        return False
     if not response.content:
         return False
     try:
@@ -254,3 +257,38 @@ def test_any_request_to_the_api_pages_and_health(bot: Harness, path: str, query:
         assert isinstance(body, dict) and ("incidents" in body or "id" in body)
     if path.startswith("/api/") and token != API_TOKEN and method == "GET":
         assert response.status_code in (401, 404)
+
+
+# ----- the pages, the web fallback's forms and the write API ----------------------------------------------
+
+WRITE_PATHS = ["/api/incidents", "/api/incidents/OUT-1/updates", "/api/incidents/OUT-1/notes",
+               "/api/incidents/OUT-1/resolve", "/api/incidents/OUT-7/notes", "/incidents", "/incidents/OUT-1/update",
+               "/incidents/OUT-1/note", "/incidents/OUT-1/severity", "/incidents/OUT-1/accept",
+               "/incidents/OUT-1/resolve", "/incidents/OUT-9/note", "/signin"]  # fmt: skip
+FIELD_NAMES = ["summary", "division", "severity", "company_wide", "drill", "text", "status", "role", "secret", "x"]
+field_value = st.one_of(text, st.sampled_from(["payments", "2", "SEV1", "true", "identified", "resolved",
+                                               "commander", ""]))  # fmt: skip
+write_body = st.dictionaries(st.sampled_from(FIELD_NAMES), st.one_of(field_value, json_values), max_size=5)
+
+
+@FUZZ
+@given(path=st.one_of(st.sampled_from(WRITE_PATHS), text.map(lambda s: "/incidents/" + quote(s, safe="")),
+                      text.map(lambda s: "/signin/" + quote(s, safe=""))),
+       body=write_body, as_json=st.booleans(), token=st.booleans(), csrf=st.booleans(),
+       actor=st.one_of(st.none(), user_id, text.map(lambda s: s[:40])),
+       method=st.sampled_from(["POST", "POST", "GET"]))  # fmt: skip
+def test_any_write_or_page_request(bot: Harness, path: str, body: dict[str, Any], as_json: bool, token: bool,
+                                   csrf: bool, actor: str | None, method: str) -> None:  # fmt: skip
+    bot.http.cookies.set(PAGE_COOKIE, API_TOKEN)  # the pages' forms, signed in with the token
+    headers = {"Authorization": f"Bearer {API_TOKEN}"} if token else {}
+    if actor is not None and actor.isascii() and actor.isprintable():
+        headers["X-Incidentbot-User"] = actor
+    if as_json:
+        send = lambda: bot.http.request(method, path, json=body, headers=headers)  # noqa: E731
+    else:
+        form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
+        form["csrf"] = Viewer(secret=API_TOKEN).csrf if csrf else form.get("csrf", "")
+        send = lambda: bot.http.request(method, path, data=form, headers=headers)  # noqa: E731
+    response = check(bot, send)
+    if path.startswith("/api/") and method == "POST" and response.status_code >= 400:
+        assert isinstance(response.json().get("error"), str)

@@ -92,4 +92,4 @@ def test_postmortem_draft_in_slack_and_action_items_explained(bot: Harness) -> N
     draft = bot.reply("postmortem OUT-1")
     assert "Postmortem draft for OUT-1" in draft and "expired certificate" in draft
     assert "What went well?" in draft
-    assert "not tracked by this version" in bot.reply("action OUT-1 Renew certificates automatically")
+    assert "Added A-1 to OUT-1" in bot.reply("action OUT-1 Renew certificates automatically")

@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import func, select
 
 from incidentbot.config import Env
+from incidentbot.emulator import FakeSlack
 from incidentbot.messages import ids
 from incidentbot.messages import text as t
 from incidentbot.store.tables import incidents, outbox, processed_requests, timeline_events
 from incidentbot.web import auth as web_auth
 from incidentbot.web.slack_events import signed_by_slack
-from tests.fakeslack import FakeSlack
 from tests.support import slack_requests as sr
 from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
 from tests.support.harness import API_TOKEN, Harness, start_harness
@@ -122,7 +122,7 @@ def test_serve_has_no_switch_to_turn_verification_off() -> None:
     helped = subprocess.run([sys.executable, "-m", "incidentbot", "serve", "--help"], capture_output=True,
                             text=True, check=True).stdout  # fmt: skip
     switches = set(re.findall(r"--[\w-]+", helped))
-    assert switches <= {"--host", "--port", "--help"}, switches
+    assert switches <= {"--host", "--port", "--help", "--config", "--log-level"}, switches
     assert not [name for name in Env.model_fields if re.search("verif|insecure|skip|signature", name)]
 
 

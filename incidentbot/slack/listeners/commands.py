@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from incidentbot.domain.model import Status
@@ -18,20 +19,22 @@ from incidentbot.messages import (
     help_message,
     incident_list,
     incident_status,
-    postmortem_draft,
     timeline_message,
 )
+from incidentbot.messages.ephemeral import LIST_ROOM
 from incidentbot.messages.message import compose, context
-from incidentbot.messages.postmortem import postmortem_markdown
 from incidentbot.messages.reports import report_received
-from incidentbot.messages.usage import NOT_YET, USAGE
+from incidentbot.messages.usage import USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
-from incidentbot.service import lifecycle, queries, reports, roles
+from incidentbot.service import lifecycle, queries, reports, roles, sign_in
 from incidentbot.service.context import Caller, Context, Reply
+from incidentbot.service.people import remember_name
 from incidentbot.service.targets import channel_division
 from incidentbot.slack.listeners.guard import answer
+from incidentbot.slack.listeners.record import known_owner, run_record, show_postmortem
 from incidentbot.slack.parser import ParseError, parse, typed_command
+from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -40,92 +43,165 @@ COMMAND = "/outage"
 
 def register(app: App, *, ctx: Context) -> None:
     @app.command(COMMAND)
-    def on_outage(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_outage(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         caller = Caller(user_id=command["user_id"], channel_id=command.get("channel_id"),
                         channel_name=command.get("channel_name"))
         parsed = parse(command.get("text") or "", id_prefix=ctx.config.id_prefix)
         log.info("%s %s by %s in %s", COMMAND, type(parsed).__name__, caller.user_id, caller.channel_name)
-        if isinstance(parsed, c.OpenDeclareModal):
-            reply = answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
-        else:
-            reply = answer(lambda: run(parsed, caller=caller, ctx=ctx), command=typed_command(command.get("text")))
+        reply = _answer(parsed, command, caller=caller, ctx=ctx, client=client, request_key=context.get("request_key"))
+        if reply is None:  # a retry of a request already answered
+            ack()
+            return
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
             ack()
+        remember_name(ctx, caller.user_id, command.get("user_name"))
+
+
+def _answer(parsed: c.Command | ParseError, command: dict[str, Any], *, caller: Caller, ctx: Context,
+            client: WebClient, request_key: str | None) -> Reply | None:
+    """The answer to one `/outage …`, or None when Slack sent the same request again after it was answered."""
+    if isinstance(parsed, c.OpenDeclareModal):
+        return answer(lambda: _open_modal(ctx, caller, client, command.get("trigger_id")))
+    if isinstance(parsed, c.SignInLink):
+        return answer(lambda: _send_sign_in_link(ctx, caller, client))
+    try:
+        with dedupe.with_first_write(request_key, now=ctx.clock()):
+            return answer(lambda: run(known_owner(parsed, client), caller=caller, ctx=ctx),
+                          command=typed_command(command.get("text")))
+    except dedupe.AlreadyProcessed:
+        log.info("request %s already received; not processing it again", request_key)
+        return None
 
 
 def run(parsed: c.Command | ParseError, *, caller: Caller, ctx: Context) -> Reply:
-    """What `/outage …` does for `caller`; returns the ephemeral answer. Changes are committed on return."""
+    """What `/outage …` does for `caller`; returns the ephemeral answer. Changes are committed on return.
+    (`/outage declare` with no text opens the form instead: `on_outage` never passes OpenDeclareModal here.)"""
     if isinstance(parsed, ParseError):
         return _reply(error_message(parsed.message, parsed.usage))
-    match parsed:
-        case c.Help(topic=topic):
-            return _reply(help_message(topic))
-        case c.Declare():
-            incident = declaring.declare(parsed, caller=caller, ctx=ctx)
-            where = ctx.config.channel_for(incident.division)
-            label = "Drill " if incident.drill else ""
-            return _say(f"{label}{incident.label} declared (SEV{incident.severity}, {incident.division}). "
-                        f"Follow it in the thread in #{where}.")
-        case c.Update():
-            incident = lifecycle.post_update(parsed, caller=caller, ctx=ctx)
-            if parsed.status is Status.RESOLVED:
-                return _reply(confirm_resolve(incident, summary=parsed.text))
-            return _say(f"Update posted to {incident.label}.")
-        case c.Note():
-            incident = lifecycle.add_note(parsed, caller=caller, ctx=ctx)
-            return _say(f"Noted on {incident.label}'s timeline.")
-        case c.ChangeSeverity():
-            incident = lifecycle.change_severity(parsed, caller=caller, ctx=ctx)
-            return _say(f"{incident.label} is now SEV{incident.severity}.")
-        case c.SetFields():
-            incident = lifecycle.set_fields(parsed, caller=caller, ctx=ctx)
-            return _say(f"Recorded on {incident.label}.")
-        case c.Resolve(ref=ref, summary=summary):
-            incident = lifecycle.check_can_close(ref, caller=caller, ctx=ctx, verb="resolve")
-            return _reply(confirm_resolve(incident, summary=summary))
-        case c.Cancel(ref=ref):
-            incident = lifecycle.check_can_close(ref, caller=caller, ctx=ctx, verb="cancel")
-            return _reply(confirm_cancel(incident))
-        case c.RequestHandoff():
-            incident = roles.request_handoff(parsed, caller=caller, ctx=ctx)
-            return _say(f"Asked <@{parsed.to}> to take over as {parsed.role} of {incident.label}. "
-                        f"The role stays where it is until they accept.")
-        case c.Ack() | c.Decline():
-            incident, answered = roles.answer_handoff(parsed, caller=caller, ctx=ctx)
-            verb = "are now the" if isinstance(parsed, c.Ack) else "declined the"
-            names = " and ".join(str(h.role) for h in answered)
-            return _say(f"You {verb} {names} of {incident.label}.")
-        case c.ListOpen():
-            return _reply(incident_list(queries.open_incidents(ctx), now=ctx.clock()))
-        case c.ShowStatus(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
-            status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
-                                     undelivered=view.undelivered)
-            if view.failed:
-                failed = (f"⚠️ {view.failed} Slack post(s) for {view.incident.label} could not be delivered; "
-                          "see the timeline.")
-                status = compose(status.text, [*status.blocks, context(failed)])
-            return _reply(status)
-        case c.ShowTimeline(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
-            return _reply(timeline_message(view.incident, view.timeline))
-        case c.Postmortem(ref=ref):
-            view = queries.incident_for(ctx, caller, ref)
-            draft = postmortem_markdown(view.incident, view.timeline)
-            return _reply(postmortem_draft(view.incident, draft, public_url=ctx.config.public_url))
-        case c.Report():
-            return _report(parsed, caller, ctx)
-        case c.AddAction() | c.ListActions() | c.DoneAction():
-            return _reply(error_message(NOT_YET, None))
-        case _:
-            return _reply(error_message("That command is not available in this version of incidentbot.", None))
+    return HANDLERS[type(parsed)](parsed, caller, ctx)
+
+
+# ----- one small function per command, and the table from command type to it -----------------------------
+
+Handler = Callable[[Any, Caller, Context], Reply]
+
+
+def _help(cmd: c.Help, caller: Caller, ctx: Context) -> Reply:
+    return _reply(help_message(cmd.topic))
+
+
+def _declare(cmd: c.Declare, caller: Caller, ctx: Context) -> Reply:
+    incident = declaring.declare(cmd, caller=caller, ctx=ctx)
+    where = ctx.config.channel_for(incident.division)
+    label = "Drill " if incident.drill else ""
+    return _say(f"{label}{incident.label} declared (SEV{incident.severity}, {incident.division}). "
+                f"Follow it in the thread in #{where}.")
+
+
+def _update(cmd: c.Update, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.post_update(cmd, caller=caller, ctx=ctx)
+    if cmd.status is Status.RESOLVED:
+        return _reply(confirm_resolve(incident, summary=cmd.text))
+    return _say(f"Update posted to {incident.label}.")
+
+
+def _note(cmd: c.Note, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.add_note(cmd, caller=caller, ctx=ctx)
+    return _say(f"Noted on {incident.label}'s timeline.")
+
+
+def _change_severity(cmd: c.ChangeSeverity, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.change_severity(cmd, caller=caller, ctx=ctx)
+    return _say(f"{incident.label} is now SEV{incident.severity}.")
+
+
+def _set_fields(cmd: c.SetFields, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.set_fields(cmd, caller=caller, ctx=ctx)
+    return _say(f"Recorded on {incident.label}.")
+
+
+def _resolve(cmd: c.Resolve, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.check_can_close(cmd.ref, caller=caller, ctx=ctx, verb="resolve")
+    return _reply(confirm_resolve(incident, summary=cmd.summary))
+
+
+def _cancel(cmd: c.Cancel, caller: Caller, ctx: Context) -> Reply:
+    incident = lifecycle.check_can_close(cmd.ref, caller=caller, ctx=ctx, verb="cancel")
+    return _reply(confirm_cancel(incident))
+
+
+def _request_handoff(cmd: c.RequestHandoff, caller: Caller, ctx: Context) -> Reply:
+    incident = roles.request_handoff(cmd, caller=caller, ctx=ctx)
+    return _say(f"Asked <@{cmd.to}> to take over as {cmd.role} of {incident.label}. "
+                f"The role stays where it is until they accept.")
+
+
+def _answer_handoff(cmd: c.Ack | c.Decline, caller: Caller, ctx: Context) -> Reply:
+    incident, answered = roles.answer_handoff(cmd, caller=caller, ctx=ctx)
+    verb = "are now the" if isinstance(cmd, c.Ack) else "declined the"
+    names = " and ".join(str(h.role) for h in answered)
+    return _say(f"You {verb} {names} of {incident.label}.")
+
+
+def _list_open(cmd: c.ListOpen, caller: Caller, ctx: Context) -> Reply:
+    shown = queries.open_incidents(ctx, limit=LIST_ROOM + 1)  # not all 1,000 when 1,000 are open
+    total = queries.count_open(ctx) if len(shown) > LIST_ROOM else len(shown)
+    return _reply(incident_list(shown, now=ctx.clock(), total=total))
+
+
+def _show_status(cmd: c.ShowStatus, caller: Caller, ctx: Context) -> Reply:
+    view = queries.incident_for(ctx, caller, cmd.ref, timeline=False)
+    status = incident_status(view.incident, now=ctx.clock(), public_url=ctx.config.public_url,
+                             undelivered=view.undelivered)
+    if view.failed:
+        failed = (f"⚠️ {view.failed} Slack post(s) for {view.incident.label} could not be delivered; "
+                  "see the timeline.")
+        status = compose(status.text, [*status.blocks, context(failed)])
+    return _reply(status)
+
+
+def _show_timeline(cmd: c.ShowTimeline, caller: Caller, ctx: Context) -> Reply:
+    view = queries.incident_for(ctx, caller, cmd.ref)
+    return _reply(timeline_message(view.incident, view.timeline))
 
 
 def _report(cmd: c.Report, caller: Caller, ctx: Context) -> Reply:
     report = reports.file_report(cmd.text, caller=caller, ctx=ctx)
     return _say(report_received(report, channel=ctx.config.triage_channel, response=ctx.config.report_response))
+
+
+HANDLERS: dict[type, Handler] = {
+    c.Help: _help,
+    c.Declare: _declare,
+    c.Update: _update,
+    c.Note: _note,
+    c.ChangeSeverity: _change_severity,
+    c.SetFields: _set_fields,
+    c.Resolve: _resolve,
+    c.Cancel: _cancel,
+    c.RequestHandoff: _request_handoff,
+    c.Ack: _answer_handoff,
+    c.Decline: _answer_handoff,
+    c.ListOpen: _list_open,
+    c.ShowStatus: _show_status,
+    c.ShowTimeline: _show_timeline,
+    c.Postmortem: show_postmortem,
+    c.AddAction: run_record,
+    c.ListActions: run_record,
+    c.DoneAction: run_record,
+    c.ReopenAction: run_record,
+    c.ShowStats: run_record,
+    c.Report: _report,
+}
+
+
+def records_itself(text: str, *, id_prefix: str) -> bool:
+    """Whether `/outage <text>` records its request key in its own write transaction (every command but the
+    form, which writes nothing and opens a Slack view); a command that only reads records nothing at all."""
+    return not isinstance(parse(text, id_prefix=id_prefix), c.OpenDeclareModal)
+
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:
@@ -143,6 +219,20 @@ def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str
         return _reply(error_message("Slack did not open the form. Declare with flags instead:",
                                     USAGE["declare"]))
     return Reply(text="")
+
+
+def _send_sign_in_link(ctx: Context, caller: Caller, client: WebClient) -> Reply:
+    """DM the link straight away, not through the outbox: the secret must not be stored in clear anywhere."""
+    url = sign_in.issue_link(ctx, caller.user_id)
+    text = (f"<{url}|Sign in to the incident pages> as yourself. The link works once, for 15 minutes; "
+            "type `/outage web` again for a new one.")
+    try:
+        dm = client.conversations_open(users=caller.user_id)["channel"]["id"]
+        client.chat_postMessage(channel=dm, text=text, unfurl_links=False, unfurl_media=False)
+    except Exception:
+        log.warning("could not DM a sign-in link", exc_info=True)
+        return _reply(error_message("Slack did not deliver the sign-in link to your DMs. Try again.", None))
+    return _say("Sent you a sign-in link in a direct message.")
 
 
 def _reply(msg: Any) -> Reply:

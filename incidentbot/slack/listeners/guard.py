@@ -9,6 +9,7 @@ from collections.abc import Callable
 from incidentbot.domain.errors import DomainError
 from incidentbot.messages import candidates, error_message
 from incidentbot.service.context import Refused, Reply
+from incidentbot.store.dedupe import AlreadyProcessed
 
 log = logging.getLogger("incidentbot.slack")
 
@@ -26,6 +27,8 @@ def answer(work: Callable[[], Reply], *, command: str | None = None) -> Reply:
         else:
             msg = error_message(refused.message, refused.usage)
         return Reply(msg.text, msg.blocks)
+    except AlreadyProcessed:
+        raise  # not a failure: the listener acknowledges a repeated request without an answer
     except DomainError as error:
         msg = error_message(str(error), None)
         return Reply(msg.text, msg.blocks)

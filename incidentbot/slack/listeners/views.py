@@ -56,65 +56,83 @@ def register(app: App, *, ctx: Context) -> None:
 
 
 def read_declare_form(view: dict[str, Any]) -> c.Declare:
-    values: dict[str, dict[str, Any]] = (view.get("state") or {}).get("values") or {}
+    """The submitted declare form as a command, or FormProblems naming each field to fix."""
+    form = _Form(view)
+    summary = _summary(form)
+    division = _division(form)
+    severity = _severity(form)
+    commander = form.person(ids.COMMANDER_BLOCK, ids.COMMANDER_ACTION)
+    communicator = form.person(ids.COMMUNICATOR_BLOCK, ids.COMMUNICATOR_ACTION)
+    if form.errors:
+        raise FormProblems(form.errors)
+    return c.Declare(
+        summary=escape(summary), division=division, severity=severity,
+        company_wide=form.checked(ids.COMPANY_WIDE_BLOCK, ids.COMPANY_WIDE_ACTION),
+        drill=form.checked(ids.DRILL_BLOCK, ids.DRILL_ACTION),
+        commander=commander, communicator=communicator,
+    )  # fmt: skip
 
-    if not isinstance(values, dict):
-        values = {}
 
-    def element(block: str, action: str) -> dict[str, Any]:
-        inputs = values.get(block)
+class _Form:
+    """The form's state values, read without trusting their shape; problems are collected per block."""
+
+    def __init__(self, view: dict[str, Any]) -> None:
+        values = (view.get("state") or {}).get("values") or {}
+        self.values: dict[str, Any] = values if isinstance(values, dict) else {}
+        self.errors: dict[str, str] = {}
+
+    def element(self, block: str, action: str) -> dict[str, Any]:
+        inputs = self.values.get(block)
         found = inputs.get(action) if isinstance(inputs, dict) else None
         return found if isinstance(found, dict) else {}
 
-    def text(found: Any) -> str:
-        return found.strip() if isinstance(found, str) else ""
-
-    def option(block: str, action: str) -> Any:
-        selected = element(block, action).get("selected_option")
+    def option(self, block: str, action: str) -> Any:
+        selected = self.element(block, action).get("selected_option")
         return selected.get("value") if isinstance(selected, dict) else None
 
-    errors: dict[str, str] = {}
-    summary = text(element(ids.SUMMARY_BLOCK, ids.SUMMARY_ACTION).get("value"))
-    if not summary:
-        errors[ids.SUMMARY_BLOCK] = "Say in a few words what is broken."
-    elif len(summary) > SUMMARY_LIMIT:
-        errors[ids.SUMMARY_BLOCK] = f"Keep the summary under {SUMMARY_LIMIT} characters; add detail in an update."
-
-    division_element = element(ids.DIVISION_BLOCK, ids.DIVISION_ACTION)
-    division = (text(option(ids.DIVISION_BLOCK, ids.DIVISION_ACTION)) or text(division_element.get("value"))).lower()
-    if not division:
-        errors[ids.DIVISION_BLOCK] = "Choose the affected division."
-    elif not validation.is_division_name(division):
-        errors[ids.DIVISION_BLOCK] = "Use lowercase letters, digits, - and _ only."
-
-    severity_value = option(ids.SEVERITY_BLOCK, ids.SEVERITY_ACTION)
-    severity = 3 if severity_value is None else validation.severity_named(str(severity_value)) or 0
-    if not severity:
-        errors[ids.SEVERITY_BLOCK] = "Choose SEV1 to SEV4."
-        severity = 3
-
-    def person(block: str, action: str) -> str | None:
-        chosen = element(block, action).get("selected_user")
+    def person(self, block: str, action: str) -> str | None:
+        chosen = self.element(block, action).get("selected_user")
         if chosen is None or chosen == "":
             return None
         if not isinstance(chosen, str) or user_id(f"<@{chosen}>") != chosen:
-            errors[block] = "Choose a person from the list."
+            self.errors[block] = "Choose a person from the list."
             return None
         return chosen
 
-    commander = person(ids.COMMANDER_BLOCK, ids.COMMANDER_ACTION)
-    communicator = person(ids.COMMUNICATOR_BLOCK, ids.COMMUNICATOR_ACTION)
-
-    def checked(block: str, action: str) -> bool:
-        options = element(block, action).get("selected_options")
+    def checked(self, block: str, action: str) -> bool:
+        options = self.element(block, action).get("selected_options")
         return isinstance(options, list) and any(isinstance(o, dict) and o.get("value") == ids.CHECKED
                                                  for o in options)
 
-    if errors:
-        raise FormProblems(errors)
-    return c.Declare(
-        summary=escape(summary), division=division, severity=severity,
-        company_wide=checked(ids.COMPANY_WIDE_BLOCK, ids.COMPANY_WIDE_ACTION),
-        drill=checked(ids.DRILL_BLOCK, ids.DRILL_ACTION),
-        commander=commander, communicator=communicator,
-    )  # fmt: skip
+
+def _text(found: Any) -> str:
+    return found.strip() if isinstance(found, str) else ""
+
+
+def _summary(form: _Form) -> str:
+    summary = _text(form.element(ids.SUMMARY_BLOCK, ids.SUMMARY_ACTION).get("value"))
+    if not summary:
+        form.errors[ids.SUMMARY_BLOCK] = "Say in a few words what is broken."
+    elif len(summary) > SUMMARY_LIMIT:
+        form.errors[ids.SUMMARY_BLOCK] = f"Keep the summary under {SUMMARY_LIMIT} characters; add detail in an update."
+    return summary
+
+
+def _division(form: _Form) -> str:
+    typed = form.element(ids.DIVISION_BLOCK, ids.DIVISION_ACTION).get("value")
+    division = (_text(form.option(ids.DIVISION_BLOCK, ids.DIVISION_ACTION)) or _text(typed)).lower()
+    if not division:
+        form.errors[ids.DIVISION_BLOCK] = "Choose the affected division."
+    elif not validation.is_division_name(division):
+        form.errors[ids.DIVISION_BLOCK] = "Use lowercase letters, digits, - and _ only."
+    return division
+
+
+def _severity(form: _Form) -> int:
+    """SEV3 when none is chosen (the form's default)."""
+    chosen = form.option(ids.SEVERITY_BLOCK, ids.SEVERITY_ACTION)
+    severity = 3 if chosen is None else validation.severity_named(str(chosen)) or 0
+    if not severity:
+        form.errors[ids.SEVERITY_BLOCK] = "Choose SEV1 to SEV4."
+        severity = 3
+    return severity

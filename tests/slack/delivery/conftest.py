@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.store.database import Database, connect
-from tests.fakeslack import FakeSlack
 from tests.support.databases import SqliteTemplates
 
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.slack.delivery.references import METADATA_EVENT
 from incidentbot.store import outbox
 from incidentbot.store.database import Database
-from tests.fakeslack import FakeSlack
 from tests.support.delivery import client_for, deliverer, drain, enqueue, now, post, rows, texts
 
 

@@ -6,11 +6,11 @@ import time
 
 import pytest
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.store import outbox
 from incidentbot.store.database import Database
 from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.tables import outbox as outbox_table
-from tests.fakeslack import FakeSlack
 from tests.support.delivery import deliverer, drain, enqueue, now, post, rows, spy, texts
 
 

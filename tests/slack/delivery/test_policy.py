@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.slack.delivery.policy import Action, backoff, classify, passing, retry_after
-from tests.fakeslack import FakeSlack
 
 
 @pytest.fixture

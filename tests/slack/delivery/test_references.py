@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.service.deliveries import RootThread
 from incidentbot.slack.delivery.references import (
     METADATA_EVENT,
@@ -17,7 +18,6 @@ from incidentbot.slack.delivery.references import (
 from incidentbot.slack.directory import ChannelDirectory
 from incidentbot.store.database import Database
 from incidentbot.store.outbox import OutboxRow
-from tests.fakeslack import FakeSlack
 from tests.support.delivery import client_for, now
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.slack.directory import ChannelDirectory
 from incidentbot.store.database import Database
-from tests.fakeslack import FakeSlack
 from tests.support.delivery import client_for, deliverer, drain, enqueue, now, post, texts
 
 

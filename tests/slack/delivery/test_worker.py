@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from incidentbot.emulator import FakeSlack
 from incidentbot.store import outbox
 from incidentbot.store.database import Database
-from tests.fakeslack import FakeSlack
 from tests.support.delivery import deliverer, drain, enqueue, now, post, rows, texts
 
 

@@ -1,0 +1,116 @@
+"""Slack's side of interactivity: what the emulated workspace POSTs to the app's request URL when a person runs a
+slash command, clicks a button or submits a modal. Form-encoded and signed with the app's signing secret,
+exactly as Slack sends them, so the app cannot tell the emulator from Slack."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from .state import APP_ID, TEAM_ID
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The app's HTTP answer: its status and, when it sent one, its JSON body ({} for an empty ack)."""
+
+    status: int
+    body: dict[str, Any]
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def _person(user: str) -> dict[str, str]:
+    return {"id": user, "username": user.lower(), "team_id": TEAM_ID}
+
+
+def slash_command(text: str, *, user: str, user_name: str, channel_id: str, channel_name: str, response_url: str,
+                  trigger_id: str, command: str = "/outage") -> str:  # fmt: skip
+    return urlencode({
+        "token": "emulator", "team_id": TEAM_ID, "team_domain": "emulated", "channel_id": channel_id,
+        "channel_name": channel_name, "user_id": user, "user_name": user_name, "command": command,
+        "text": text, "api_app_id": APP_ID, "response_url": response_url, "trigger_id": trigger_id,
+    })  # fmt: skip
+
+
+def block_action(action: dict[str, Any], *, user: str, response_url: str, trigger_id: str,
+                 container: dict[str, Any], channel: dict[str, str] | None) -> str:  # fmt: skip
+    """One click on a button; ``action`` holds its action_id, block_id and value as rendered."""
+    payload: dict[str, Any] = {
+        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "emulated"}, "user": _person(user),
+        "api_app_id": APP_ID, "token": "emulator", "trigger_id": trigger_id, "response_url": response_url,
+        "container": container,
+        "actions": [{"type": "button", "action_ts": f"{time.time():.6f}", **action}],
+    }  # fmt: skip
+    if channel is not None:
+        payload["channel"] = channel
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission(view: dict[str, Any], values: dict[str, Any], *, user: str, trigger_id: str) -> str:
+    """A modal's Submit: ``view`` as the app last set it (with id and hash), ``values`` its inputs' state."""
+    submitted = {
+        "id": view["id"], "team_id": TEAM_ID, "type": "modal", "callback_id": view.get("callback_id", ""),
+        "private_metadata": view.get("private_metadata", ""), "hash": view.get("hash", ""),
+        "state": {"values": values}, "blocks": view.get("blocks", []), "title": view.get("title"),
+    }  # fmt: skip
+    payload = {
+        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "emulated"}, "user": _person(user),
+        "api_app_id": APP_ID, "token": "emulator", "trigger_id": trigger_id, "view": submitted,
+    }  # fmt: skip
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def new_trigger_id() -> str:
+    return f"{time.time_ns() // 1000}.{uuid.uuid4().hex[:12]}"
+
+
+@dataclass(frozen=True)
+class AppLink:
+    """Where the app listens (its request URL, e.g. http://127.0.0.1:3001/slack/events) and its signing secret."""
+
+    request_url: str
+    signing_secret: str
+    timeout: float = 10.0
+
+    def post(self, body: str) -> Answer:
+        request = urllib.request.Request(self.request_url, data=body.encode(), method="POST",
+                                         headers=sign(body, self.signing_secret))  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return Answer(response.status, _json(response.read()))
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, {}, f"the app answered HTTP {error.code}")
+        except (OSError, TimeoutError) as error:  # URLError is an OSError
+            return Answer(0, {}, f"the app did not answer: {error}")
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {"text": raw.decode("utf-8", "replace")}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,32 @@
+"""`incidentbot playground`: its arguments and what it runs (cli.py adds it to the other sub-commands)."""
+
+from __future__ import annotations
+
+import argparse
+
+from incidentbot.config import ConfigError
+
+
+def add_playground(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    play = sub.add_parser("playground", help="try the bot with no Slack: a local workspace and its web page")
+    play.add_argument("--port", type=int, default=3000, help="port of the page (default 3000)")
+    play.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1; whoever reaches the page can act as anyone)")
+    play.add_argument("--scenario", help="play a scripted game day: a shipped name (checkout) or a .toml file")
+    play.add_argument("--speed", type=float, default=1.0, help="scenario speed: its waits are divided by this")
+    play.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here: `incidentbot --help` and the other commands need none of the bot or the emulator.
+    from incidentbot.playground.run import run_playground
+    from incidentbot.playground.scenario import ScenarioError, load_scenario
+
+    if args.speed <= 0:
+        raise ConfigError(f"--speed must be more than 0, got {args.speed}")
+    try:
+        scenario = load_scenario(args.scenario) if args.scenario else None
+    except ScenarioError as error:
+        raise ConfigError(str(error)) from None
+    return run_playground(host=args.host, port=args.port, scenario=scenario, speed=args.speed,
+                          log_level=args.log_level, say=lambda line: print(line, flush=True))  # fmt: skip

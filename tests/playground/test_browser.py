@@ -1,0 +1,126 @@
+"""A person in a browser runs an outage end to end in the playground, with no Slack account."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.slow
+
+
+def send(page: Page, text: str) -> None:
+    box = page.get_by_label("Message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def open_channel(page: Page, name: str) -> None:
+    page.locator(f"[data-channel='{name}']").click()
+    expect(page.locator("#channel-title")).to_contain_text(name if name != "dm" else "incidentbot")
+
+
+def act_as(page: Page, name: str) -> None:
+    page.get_by_label("Act as").select_option(label=next(o for o in PEOPLE if o.startswith(name)))
+
+
+PEOPLE = ("alice (Alice Archer)", "bob (Bob Baker)", "carol (Carol Chen)", "dave (Dave Dunn)")
+
+
+def wait_api(process: Any, path: str, check: Any, timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        data = process.api(path)
+        if check(data) or time.monotonic() > deadline:
+            return data
+        time.sleep(0.1)
+
+
+def test_declare_click_handoff_and_form_in_the_browser(playground_process: Any, page: Page, tmp_path: Path) -> None:
+    play = playground_process()
+    page.goto(play.url)
+    expect(page.locator("#channel-title")).to_have_text("# general")
+
+    # A declaration typed into the message box: the answer only alice sees, then the root message and its thread.
+    send(page, "/outage declare --division checkout --sev 2 Checkout fails for card payments")
+    expect(page.locator(".note").first).to_contain_text("Only visible to you")
+    open_channel(page, "checkout-outage")
+    root = page.locator(".message", has_text="OUT-1").first
+    expect(root).to_contain_text("Checkout fails for card payments")
+    send(page, "/outage update Rolled back the 14:02 deploy")
+    root.locator(".replies-link").click()
+    expect(page.locator("#thread")).to_contain_text("Rolled back the 14:02 deploy")
+    page.screenshot(path=tmp_path / "1-declared.png")
+
+    # A handoff: alice asks bob; bob (switching person) accepts with the button in his DM.
+    send(page, "/outage commander @bob")
+    expect(page.locator(".note", has_text="to take over as commander")).to_be_visible()
+    act_as(page, "bob")
+    open_channel(page, "dm")
+    page.locator(".message", has_text="commander").get_by_role("button", name="Accept").last.click()
+    incident = wait_api(play, "/incidents/OUT-1", lambda d: d["commander"] == "U0BOB")
+    assert incident["commander"] == "U0BOB"
+    page.screenshot(path=tmp_path / "2-handoff-accepted.png")
+
+    # A confirmation button: bob resolves and confirms.
+    open_channel(page, "checkout-outage")
+    send(page, "/outage resolve Rolled back card-router")
+    page.locator(".note").get_by_role("button", name="Confirm").last.click()
+    expect(page.locator(".message", has_text="OUT-1").first).to_contain_text("resolved")
+    assert wait_api(play, "/incidents/OUT-1", lambda d: d["status"] == "resolved")["status"] == "resolved"
+    page.screenshot(path=tmp_path / "3-resolved.png")
+
+    # The declare form: /outage declare with no text opens it; submitting declares OUT-2.
+    send(page, "/outage declare")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Declare an outage")
+    dialog.get_by_label("Summary").fill("Search is slow")
+    dialog.get_by_label("Division").fill("search")
+    page.screenshot(path=tmp_path / "4-form.png")
+    dialog.get_by_role("button", name="Declare").click()
+    expect(dialog).to_contain_text("Outage declared")
+    dialog.get_by_role("button", name="Close").click()
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    declared = wait_api(play, "/incidents/OUT-2", lambda d: d["division"] == "search")
+    assert (declared["summary"], declared["declared_by"]) == ("Search is slow", "U0BOB")
+    open_channel(page, "search-outage")
+    expect(page.locator(".message", has_text="OUT-2").first).to_contain_text("Search is slow")
+
+
+def test_slack_faults_from_the_page_hold_posts_until_slack_is_back(playground_process: Any, page: Page,
+                                                                  tmp_path: Path) -> None:  # fmt: skip
+    play = playground_process()
+    page.goto(play.url)
+    send(page, "/outage declare --division checkout --sev 2 Checkout fails")
+    open_channel(page, "checkout-outage")
+    page.get_by_role("button", name="Slack down (60 s)").click()
+    expect(page.locator("#fault-status")).to_contain_text("Slack is down")
+    send(page, "/outage update Still failing")
+    expect(page.locator(".note", has_text="Update posted")).to_be_visible()
+    held = wait_api(play, "/incidents/OUT-1", lambda d: d["undelivered_posts"] > 0)
+    assert held["undelivered_posts"] > 0
+    page.screenshot(path=tmp_path / "slack-down.png")
+    page.get_by_role("button", name="Clear faults").click()
+    expect(page.locator("#fault-status")).to_be_hidden()
+    root = page.locator(".message", has_text="OUT-1").first
+    expect(root.locator(".replies-link")).to_be_visible(timeout=20_000)
+
+
+def test_checkout_scenario_plays_a_whole_game_day(playground_process: Any, page: Page, tmp_path: Path) -> None:
+    play = playground_process("--scenario", "checkout", "--speed", "100")
+    play.wait_for_line(r"scenario checkout finished with 0 problem", timeout=40)
+    incident = play.api("/incidents/OUT-1")
+    kinds = [event["kind"] for event in incident["timeline"]]
+    assert incident["drill"] is True and incident["status"] == "resolved" and incident["severity"] == 1
+    assert (incident["commander"], incident["communicator"]) == ("U0BOB", "U0DAVE")
+    for kind in ("declared", "update", "note", "handoff_accepted", "severity_changed", "resolved"):
+        assert kind in kinds, kinds
+    assert kinds.count("handoff_accepted") == 2
+    page.goto(play.url)
+    expect(page.get_by_role("status").filter(has_text="scenario")).to_contain_text("finished with 0 problem(s)")
+    open_channel(page, "checkout-outage")
+    expect(page.locator(".message", has_text="OUT-1").first).to_contain_text("resolved")
+    page.screenshot(path=tmp_path / "scenario.png")
