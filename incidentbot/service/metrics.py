@@ -65,8 +65,9 @@ class DatabaseGauges(Collector):
                                 value=lag)  # fmt: skip
         holding = GaugeMetricFamily("incidentbot_slack_hold_seconds",
                                     "Seconds a method is still held back by Slack's Retry-After", labels=["method"])
+        wall = datetime.now(UTC)  # holds are kept in wall-clock time, as Slack's Retry-After runs (delivery/holds)
         for method, until in held.items():
-            holding.add_metric([method], (until - now).total_seconds())
+            holding.add_metric([method], max(0.0, (until - wall).total_seconds()))
         yield holding
 
 
@@ -80,7 +81,7 @@ def _readings(conn: Connection, now: datetime) -> tuple[int, float, float, dict[
         int(backlog),
         max(0.0, (now - oldest_at).total_seconds()) if oldest_at else 0.0,
         max(0.0, (now - due_at).total_seconds()) if due_at else 0.0,
-        holds.active(conn, now),
+        holds.active(conn, datetime.now(UTC)),
     )
 
 
