@@ -18,9 +18,7 @@ def home_view(
 ) -> dict[str, Any]:
     """The Home tab of `user`: the two ways in, their duties, then every open outage.
 
-    `action_items`: one line per open action item of `user`. PLACE FOR ACTION ITEMS: nothing passes them yet;
-    the action-items change renders its lines and passes them here (service/home.py and the app_home_opened
-    listener call this).
+    `action_items`: one line per open action item of `user` (service/home.py renders them from the store).
     """
     blocks: list[Block] = [header("Outages"), actions(
         button("Declare an outage", action_id=ids.HOME_DECLARE, style="danger"),

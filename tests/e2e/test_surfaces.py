@@ -233,3 +233,24 @@ def test_a_link_in_the_composer_unfurls_by_its_unfurl_id_and_an_unknown_incident
     [unfurl] = bot.fake.unfurls()
     assert unfurl["unfurl_id"] == "C123456.1700000000.000902" and unfurl["source"] == "composer"
     assert "OUT-1" in json.dumps(unfurl["unfurls"][url])
+
+
+def test_the_home_tab_lists_the_persons_open_action_items_and_follows_them(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 2 Card payments fail")
+    bot.reply("action OUT-1 Add retries to card-router --owner <@U0BOB> --due 2026-12-30")
+    bot.reply("action OUT-1 Write the failover runbook --owner <@U0CAROL>")
+    bot.delivered()
+
+    bob = home_of(bot, "U0BOB")  # (the first publish already happened when A-1 was given to Bob)
+    assert "Your open action items" in bob and "*A-1*" in bob and "Add retries to card-router" in bob
+    assert "due 2026-12-30" in bob and "*A-2*" not in bob
+    assert "Your open action items" not in home_of(bot, "U0ALICE")
+
+    bot.reply("done A-1 shipped", user="U0BOB")  # closing it re-publishes Bob's Home tab without it
+    bot.delivered()
+    view = json.dumps(next(v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB").view)
+    assert "*A-1*" not in view and "Your open action items" not in view
+    bot.reply("reopen A-1", user="U0BOB")
+    bot.delivered()
+    view = json.dumps(next(v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB").view)
+    assert "*A-1*" in view and "Add retries to card-router" in view

@@ -12,9 +12,9 @@ from slack_sdk.errors import SlackApiError
 
 from incidentbot.domain.incident_id import parse_id
 from incidentbot.messages import ids
-from incidentbot.messages.home import home_view, unfurl_card
+from incidentbot.messages.home import unfurl_card
 from incidentbot.messages.message import actions, button, compose, section
-from incidentbot.service import pins, queries
+from incidentbot.service import home, pins, queries
 from incidentbot.service.context import Context
 from incidentbot.service.pins import Pinned
 
@@ -79,7 +79,7 @@ def _register_pin_shortcut(app: App, *, ctx: Context) -> None:
 
 
 def publish_home(ctx: Context, client: WebClient, user: str) -> None:
-    view = home_view(user, queries.open_incidents(ctx), now=ctx.clock(), public_url=ctx.config.public_url)
+    view = home.view_for(ctx, user)
     try:
         client.views_publish(user_id=user, view=view)
     except SlackApiError:
