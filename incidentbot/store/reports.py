@@ -51,6 +51,12 @@ def get(conn: Connection, report_id: int, *, lock: bool = False) -> Report | Non
     return Report(**{f.name: row[f.name] for f in fields(Report)}) if row else None
 
 
+def reported_since(conn: Connection, since: datetime) -> list[Report]:
+    """The reports made since `since`, oldest first (for the service-quality record)."""
+    stmt = select(reports).where(reports.c.reported_at >= since).order_by(reports.c.id)
+    return [Report(**{f.name: row[f.name] for f in fields(Report)}) for row in conn.execute(stmt).mappings()]
+
+
 def answer(conn: Connection, report_id: int, *, state: str, by: str, now: datetime, reason: str | None = None,
            incident_number: int | None = None) -> None:  # fmt: skip
     conn.execute(update(reports).where(reports.c.id == report_id).values(

@@ -147,3 +147,35 @@ def test_the_report_shortcut_opens_a_form_and_an_empty_report_is_refused(bot: Ha
 def report_count(bot: Harness) -> int:
     with bot.bot.db.read_engine.connect() as conn:
         return len(conn.execute(select(reports.c.id)).all())
+
+
+def test_reports_count_in_the_service_quality_record_as_time_to_respond(escalating: Harness) -> None:
+    bot = escalating
+    bot.reply("report Checkout returns 500", user="U0BOB")
+    bot.reply("report Search is empty", user="U0CAROL")
+    bot.delivered()
+    first = next(m for m in bot.fake.messages("company-outage") if "Checkout returns 500" in text_of(m))
+    bot.clock.advance(timedelta(minutes=6))
+    bot.click_in(ids.DISMISS_REPORT, {"report": 1}, user="U0DAVE", channel_id=first.channel, message_ts=first.ts)
+    asked = modal(bot, ids.DISMISS_MODAL)
+    values = {ids.REASON_BLOCK: {ids.REASON_ACTION: {"type": "plain_text_input", "value": "Known, fixed"}}}
+    bot.submit(ids.DISMISS_MODAL, values, user="U0DAVE", private_metadata=asked.view["private_metadata"])
+    bot.pass_time(timedelta(minutes=10))  # the second report is never answered: escalated
+    bot.wait(lambda: report_rows(bot)[1]["escalated_at"] is not None, what="the escalation")
+
+    record = bot.api("/api/stats?days=30").json()
+    assert record["incidents"] == 0 and record["actions"] == {"open": 0, "overdue": 0}  # the contract's fields
+    answered = report_rows(bot)[0]
+    waited = (answered["answered_at"] - answered["reported_at"]).total_seconds()
+    assert 360 <= waited < 420
+    assert record["reports"] == {"count": 2, "waiting": 1, "escalated": 1, "respond_median_s": waited,
+                                 "respond_p90_s": waited}  # fmt: skip
+    answer = bot.reply("stats --days 30")
+    assert "Reports answered in" in answer and "2 reported, 1 escalated, 1 waiting" in answer
+    # Filtered by division, only the reports declared into that division's outages count: none here.
+    assert "0 reported, 0 escalated, 0 waiting" in bot.reply("stats --days 30 --division payments")
+
+
+def report_rows(bot: Harness) -> list[dict[str, Any]]:
+    with bot.bot.db.read_engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(reports).order_by(reports.c.id)).mappings()]
