@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.browser import browser  # noqa: F401  (the one headless Chromium of the session)
 from tests.support.process import free_port
 
 STARTUP_TIMEOUT = 30.0
@@ -94,7 +93,7 @@ def playground_process(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811  (the fixture imported above)
+def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(10_000)
     try:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from incidentbot.emulator import FakeSlack
-from tests.support.browser import browser, served  # noqa: F401  (the `browser` fixture)
+from tests.support.browser import served
 from tests.support.harness import Harness, start_harness
 from tests.support.slack_reading import stored_posts
 
@@ -39,7 +39,7 @@ def sign_in(bot: Harness, page: Any, url: str, user: str = "U0ALICE") -> None:
     page.wait_for_url(url + "/incidents")
 
 
-def test_sign_in_through_the_dm_link(site: tuple[Harness, str], browser: Any, tmp_path: Path) -> None:  # noqa: F811
+def test_sign_in_through_the_dm_link(site: tuple[Harness, str], browser: Any, tmp_path: Path) -> None:
     bot, url = site
     context = browser.new_context()
     page = context.new_page()
@@ -65,7 +65,7 @@ def test_sign_in_through_the_dm_link(site: tuple[Harness, str], browser: Any, tm
 
 
 def test_the_status_page_shows_a_declaration_within_5s_without_reload(
-    site: tuple[Harness, str], browser: Any, tmp_path: Path  # noqa: F811
+    site: tuple[Harness, str], browser: Any, tmp_path: Path
 ) -> None:
     bot, url = site
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
@@ -88,7 +88,7 @@ def test_the_status_page_shows_a_declaration_within_5s_without_reload(
 
 
 def test_run_an_outage_from_the_page_while_slack_is_down(
-    site: tuple[Harness, str], browser: Any, tmp_path: Path  # noqa: F811
+    site: tuple[Harness, str], browser: Any, tmp_path: Path
 ) -> None:
     bot, url = site
     fake = bot.fake
@@ -136,7 +136,7 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input:not([type=hidd
 
 
 def test_forms_are_labelled_keyboard_usable_and_pages_readable_without_script(
-    site: tuple[Harness, str], browser: Any, tmp_path: Path  # noqa: F811
+    site: tuple[Harness, str], browser: Any, tmp_path: Path
 ) -> None:
     bot, url = site
     bot.reply("declare --division search --sev 3 Slow search")
