@@ -214,7 +214,8 @@ def _manifest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     url = args.request_url or f"{settings.bot.public_url}/slack/events"
-    print(json.dumps(manifest(request_url=url, socket_mode=args.socket), indent=2))
+    print(json.dumps(manifest(request_url=url, socket_mode=args.socket, public_url=settings.bot.public_url),
+                     indent=2))
     return 0
 
 

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from incidentbot.emulator import FakeSlack
-from tests.support.browser import browser  # noqa: F401  (one headless Chromium for the whole session)
+
+# The one headless Chromium of the session, shared by tests/web and tests/playground: defined here, not imported
+# into each, or each import is a fixture of its own and a second Playwright cannot start beside the first.
+from tests.support.browser import browser  # noqa: F401
 from tests.support.databases import PostgresTemplates, SqliteTemplates, fresh_database
 from tests.support.harness import Harness, start_harness
 

@@ -16,6 +16,7 @@ from incidentbot.config.fields import (
     CHANNEL_RULES,
     MAX_CHANNEL_NAME,
     Duration,
+    ResponderId,
     UserId,
     channel_name,
     http_url,
@@ -55,6 +56,9 @@ class BotConfig(BaseModel):
     daily_digest_at: time = time(9, 0)
     handoff_timeout: Duration = timedelta(minutes=10)
     postmortem_due: Duration = timedelta(days=2)
+    triage_channel: str = "company-outage"
+    report_response: Duration = timedelta(minutes=15)
+    responders: tuple[ResponderId, ...] = ()
     causes: tuple[str, ...] = DEFAULT_CAUSES
     weekly_report_at: WeeklyTime = WeeklyTime(weekday=0, at=time(9, 0))
     cadence: CadenceConfig = Field(default_factory=CadenceConfig)
@@ -65,6 +69,11 @@ class BotConfig(BaseModel):
     @field_validator("company_channel")
     @classmethod
     def _check_company_channel(cls, value: str) -> str:
+        return channel_name(value)
+
+    @field_validator("triage_channel")
+    @classmethod
+    def _check_triage_channel(cls, value: str) -> str:
         return channel_name(value)
 
     @field_validator("division_channel")

@@ -53,3 +53,18 @@ def _user_id(value: str) -> str:
 
 UserId = Annotated[str, AfterValidator(_user_id)]
 """A Slack user id: ``U…`` or ``W…`` (Enterprise Grid), upper case."""
+
+
+_RESPONDER_ID = re.compile(r"[UWS][A-Z0-9]{2,20}")
+
+
+def _responder_id(value: str) -> str:
+    if not _RESPONDER_ID.fullmatch(value):
+        raise ValueError(
+            f'{_describe(value)} is not a Slack user id (such as "U012AB3CD") or user-group id (such as "S0614TZR7")'
+        )
+    return value
+
+
+ResponderId = Annotated[str, AfterValidator(_responder_id)]
+"""Who is told about an unanswered report: a user id (``U…``/``W…``) or a user-group id (``S…``)."""

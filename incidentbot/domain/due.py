@@ -24,6 +24,7 @@ class DueKind(StrEnum):
     POSTMORTEM_REMINDER = "postmortem_reminder"
     ROLLUP = "rollup"
     DIGEST = "digest"
+    REPORT_ESCALATE = "report_escalate"
     ACTION_REMINDER = "action_reminder"  # `role` holds the action item's number
     WEEKLY_REPORT = "weekly_report"
 
@@ -86,3 +87,8 @@ def next_daily(now: datetime, at: time, tz: tzinfo) -> datetime:
         if candidate > local:
             return candidate.astimezone(UTC)
     raise AssertionError("unreachable: a daily time recurs within three days")
+
+
+def report_escalation(report_id: int, reported_at: datetime, response: timedelta) -> DueItem:
+    """A report nobody has answered by `reported_at + response` is escalated (the `role` slot holds its id)."""
+    return DueItem(DueKind.REPORT_ESCALATE, reported_at + response, role=str(report_id))

@@ -1,6 +1,7 @@
 """The service-quality record over a window of outages: counts, durations, update adherence, handoff
-acknowledgement, repeat causes and action items. Drills and cancelled declarations are left out, and counted
-as left out. Pure: the incidents, their timelines and `now` are passed in."""
+acknowledgement, repeat causes, action items, and how fast reports of problems were answered. Drills and
+cancelled declarations are left out, and counted as left out. Pure: the incidents, their timelines and `now`
+are passed in."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ class RepeatCause:
     incidents: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ReportTimes:
+    """One report of a problem: when it came, when someone answered it (declared or dismissed), escalated?"""
+
+    reported_at: datetime
+    answered_at: datetime | None
+    escalated: bool
+
+
 @dataclass
 class QualityRecord:
     days: int
@@ -44,6 +54,10 @@ class QualityRecord:
     repeat_causes: list[RepeatCause] = field(default_factory=list)
     actions_open: int = 0
     actions_overdue: int = 0
+    reports: int = 0
+    reports_waiting: int = 0  # not answered yet
+    reports_escalated: int = 0
+    report_response: tuple[float | None, float | None] = (None, None)  # time to respond (median, p90) s
 
 
 Entry = tuple[Incident, Sequence[TimelineEvent]]
@@ -51,7 +65,7 @@ Entry = tuple[Incident, Sequence[TimelineEvent]]
 
 def quality_record(
     entries: Sequence[Entry], actions: Sequence[ActionItem], *, days: int, now: datetime, today: date,
-    policy: Policy,
+    policy: Policy, reports: Sequence[ReportTimes] = (),
 ) -> QualityRecord:  # fmt: skip
     record = QualityRecord(days=days)
     counted: list[Entry] = []
@@ -69,7 +83,17 @@ def quality_record(
     numbers = {i.number for i, _ in counted}
     mine = [a for a in actions if a.incident_number in numbers and a.is_open]
     record.actions_open, record.actions_overdue = len(mine), sum(1 for a in mine if a.overdue_on(today))
+    _responses(record, reports)
     return record
+
+
+def _responses(record: QualityRecord, reports: Sequence[ReportTimes]) -> None:
+    """Reports count as time to respond: from the report to its answer ("Declare from this" or "Not an
+    outage"); an escalation is counted, and a report still waiting is counted as waiting."""
+    waits = [(r.answered_at - r.reported_at).total_seconds() for r in reports if r.answered_at is not None]
+    record.reports, record.reports_waiting = len(reports), len(reports) - len(waits)
+    record.reports_escalated = sum(1 for r in reports if r.escalated)
+    record.report_response = (median(waits), percentile(waits, 0.9))
 
 
 def _count(record: QualityRecord, incidents: list[Incident]) -> None:

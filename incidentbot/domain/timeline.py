@@ -36,6 +36,9 @@ class Kind(StrEnum):
     POSTMORTEM_REMINDER = "postmortem_reminder"
     DELIVERY_FAILED = "delivery_failed"
     THREAD_MOVED = "thread_moved"
+    REPORT_LINKED = "report_linked"
+    MESSAGE_PINNED = "message_pinned"
+    MESSAGE_UNPINNED = "message_unpinned"
 
 
 @dataclass(frozen=True, slots=True)

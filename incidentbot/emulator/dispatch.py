@@ -10,7 +10,7 @@ from email.message import Message as Headers
 from pathlib import Path
 from typing import Any
 
-from . import conversations, views  # noqa: F401  (importing registers their handlers)
+from . import conversations, surfaces, views  # noqa: F401  (importing registers their handlers)
 from .faults import RESPONSE_URL, Fault, Faults
 from .handlers import HANDLERS
 from .rules import FIXTURE_PATH, Args, SlackError, Spec, check_args, decode_json_args, parse_blocks

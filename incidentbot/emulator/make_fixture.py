@@ -26,6 +26,7 @@ METHODS: tuple[str, ...] = (
     "chat.getPermalink",
     "chat.postEphemeral",
     "chat.postMessage",
+    "chat.unfurl",
     "chat.update",
     "conversations.create",
     "conversations.history",
@@ -37,11 +38,16 @@ METHODS: tuple[str, ...] = (
     "conversations.replies",
     "conversations.setTopic",
     "conversations.unarchive",
+    "reactions.get",
+    "usergroups.users.list",
     "users.info",
     "views.open",
     "views.publish",
     "views.update",
 )
+
+# The Events API events the bot subscribes to.
+EVENTS: tuple[str, ...] = ("app_home_opened", "link_shared", "reaction_added", "reaction_removed")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REF = REPO_ROOT.parent / "shared" / "slack-api-ref"
@@ -97,14 +103,21 @@ def build(ref: Path) -> dict[str, Any]:
             "errors": sorted(spec.get("errors", {})),
             "deprecated": bool(spec.get("deprecated", False)),
         }
+    events: dict[str, Any] = {}
+    for event in EVENTS:
+        spec = _load(ref / "events" / f"{event}.json")
+        example = spec.get("example")
+        events[event] = {"scopes": sorted(spec.get("scopes", [])), "example": example}
     return {
         "_source": (
             "Derived from slack-ruby/slack-api-ref (MIT, Copyright (c) 2015-2026 Daniel Doubrovkine, "
-            "Artsy and Contributors): methods/<group>/<method>.json with methods/_patches arg_groups. "
+            "Artsy and Contributors): methods/<group>/<method>.json with methods/_patches arg_groups; "
+            "events/<event>.json. "
             "Regenerate with `python -m incidentbot.emulator.make_fixture`; do not edit by hand."
         ),
         "common_errors": sorted(common),
         "methods": methods,
+        "events": events,
     }
 
 

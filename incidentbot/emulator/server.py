@@ -175,6 +175,20 @@ class FakeSlack(Inspection):
             ch.messages.append(msg)
             return msg.ts
 
+    def add_usergroup(self, group_id: str, members: list[str]) -> None:
+        """A user group (``S…``) whose members usergroups.users.list returns."""
+        from .surfaces import usergroups
+
+        with self._lock:
+            usergroups(self._ws)[group_id] = list(members)
+
+    def unfurls(self) -> list[dict[str, Any]]:
+        """Every chat.unfurl accepted: {"channel", "ts"} or {"unfurl_id", "source"}, and "unfurls"."""
+        from .surfaces import unfurls
+
+        with self._lock:
+            return [dict(u) for u in unfurls(self._ws)]
+
     def new_trigger_id(self, user_id: str = "U0ALICE", *, expires_in: float | None = None) -> str:
         """A trigger_id as found in an interaction payload; good for one views.open (Slack: within 3 s)."""
         with self._lock:

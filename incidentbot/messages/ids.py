@@ -32,6 +32,25 @@ COMMUNICATOR_ACTION = "communicator"
 # The value of the single checkbox option in the company-wide and drill inputs.
 CHECKED = "yes"
 
+# Reports of problems (`/outage report`, the "Report a problem" shortcut). Button values: {"report": <id>}.
+REPORT_SHORTCUT = "report_problem"
+REPORT_MODAL = "report_modal"
+REPORT_BLOCK = "report_block"
+REPORT_ACTION = "report_text"
+DECLARE_FROM_REPORT = "report_declare"
+DISMISS_REPORT = "report_dismiss"
+DISMISS_MODAL = "report_dismiss_modal"
+REASON_BLOCK = "reason_block"
+REASON_ACTION = "reason"
+
+# The message shortcut "Add to outage timeline", and the button choosing the incident a pin belongs to
+# (value: {"incident": <number>, "channel": <id>, "ts": <message ts>, "user": <author>}).
+PIN_SHORTCUT = "add_to_timeline"
+PIN_TO_INCIDENT = "pin_to_incident"
+
+# App Home buttons.
+HOME_DECLARE = "home_declare"
+HOME_REPORT = "home_report"
 # The postmortem: the "Edit postmortem" button and the modal it opens (one input block per section key).
 EDIT_POSTMORTEM = "postmortem_edit"
 POSTMORTEM_MODAL = "postmortem_modal"

@@ -20,7 +20,9 @@ DEFAULT_SEVERITY = 3
 SEVERITY_NOTES = {1: "worst; always company-wide", 3: "default"}
 
 
-def declare_modal(*, divisions: list[str], default_division: str | None, private_metadata: str) -> View:
+def declare_modal(
+    *, divisions: list[str], default_division: str | None, private_metadata: str, summary: str | None = None
+) -> View:
     if len(private_metadata) > METADATA:
         raise ValueError(f"private_metadata is {len(private_metadata)} characters; Slack allows {METADATA}")
     view: View = {
@@ -30,7 +32,7 @@ def declare_modal(*, divisions: list[str], default_division: str | None, private
         "submit": plain("Declare", TITLE),
         "close": plain("Cancel", TITLE),
         "blocks": [
-            _summary_input(),
+            _summary_input(summary),
             _division_input(divisions, default_division),
             _severity_input(),
             _checkbox_input(ids.COMPANY_WIDE_BLOCK, ids.COMPANY_WIDE_ACTION, "Scope",
@@ -63,14 +65,16 @@ def declared_view(incident: Incident) -> View:
     }
 
 
-def _summary_input() -> dict[str, Any]:
-    element = {
+def _summary_input(initial: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": ids.SUMMARY_ACTION,
         "multiline": True,
         "max_length": SUMMARY_MAX,
         "placeholder": plain("What is broken, for whom?", 150),
     }
+    if initial:
+        element["initial_value"] = initial[:SUMMARY_MAX]
     return _input(ids.SUMMARY_BLOCK, "Summary", element)
 
 

@@ -31,6 +31,10 @@ def stats_json(record: QualityRecord) -> dict[str, Any]:
         "repeat_causes": [{"service": r.service, "cause": r.cause, "incidents": list(r.incidents)}
                           for r in record.repeat_causes],
         "actions": {"open": record.actions_open, "overdue": record.actions_overdue},
+        # More than PRODUCT.md's contract (extra fields are allowed): reports of problems, time to respond.
+        "reports": {"count": record.reports, "waiting": record.reports_waiting,
+                    "escalated": record.reports_escalated, "respond_median_s": record.report_response[0],
+                    "respond_p90_s": record.report_response[1]},
     }
 
 
@@ -47,7 +51,10 @@ def stats_message(record: QualityRecord, *, scope: str = "") -> Message:
              *((_TITLES[n], f"median {seconds(record.durations[n][0])} · p90 {seconds(record.durations[n][1])}")
                for n in DURATIONS),
              ("Updates on time", pct), ("Handoff acknowledged in", f"median {seconds(record.handoff_ack_median_s)}"),
-             ("Action items", f"{record.actions_open} open, {record.actions_overdue} overdue")]  # fmt: skip
+             ("Action items", f"{record.actions_open} open, {record.actions_overdue} overdue"),
+             ("Reports answered in", f"median {seconds(record.report_response[0])} · p90 "
+              f"{seconds(record.report_response[1])} ({record.reports} reported, {record.reports_escalated} "
+              f"escalated, {record.reports_waiting} waiting)")]  # fmt: skip
     repeats = [f"• {t.escape(r.service)} / {r.cause}: {', '.join(r.incidents)}" for r in record.repeat_causes]
     by = [f"By division: {_counts(record.by_division)}", f"By service: {_counts(record.by_service)}"]
     return compose(f"{title}: {record.incidents} outage{'' if record.incidents == 1 else 's'}", [

@@ -33,6 +33,7 @@ USAGE: dict[str, str] = {
     "done": "/outage done A-<n> [note]",
     "reopen": "/outage reopen A-<n>",
     "stats": "/outage stats [--days N] [--division D] [--service S]",
+    "report": "/outage report <what you see>",
 }
 
 # What each command does, in help and in the README table.
@@ -59,6 +60,7 @@ DESCRIPTIONS: dict[str, str] = {
     "reopen": "Reopen an action item (its owner, the outage's commander or an admin).",
     "stats": "The service-quality record: durations, updates on time, repeat causes (only you see it).",
     "web": "DM you a one-time link (valid 15 minutes) that signs you in to the incident pages.",
+    "report": "Report a problem to the triage channel (anyone); answered within 15 minutes or escalated.",
 }
 
 # Every command works; help and the README list them in this order.

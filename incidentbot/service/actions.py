@@ -10,6 +10,7 @@ from incidentbot.domain.due import DueItem, DueKind
 from incidentbot.domain.model import Incident
 from incidentbot.domain.timeline import Kind
 from incidentbot.messages.actions import action_added_post, action_assigned_dm, action_changed_post
+from incidentbot.service import home
 from incidentbot.service.apply import commit_change
 from incidentbot.service.commands import AddAction, DoneAction, ListActions, ReopenAction
 from incidentbot.service.context import Caller, Context, Refused
@@ -41,6 +42,7 @@ def add_action(cmd: AddAction, *, caller: Caller, ctx: Context) -> tuple[ActionI
         if item.owner and item.owner != caller.user_id:
             posts.dm(incident, item.owner, action_assigned_dm(item, incident_label=incident.label,
                                                               actor=caller.user_id))
+        home.queue(uow, ctx, [item.owner], now=now)
         commit_change(uow, ctx, incident, posts)
         return item, incident
 
@@ -73,6 +75,7 @@ def _change(action_id: int, *, caller: Caller, ctx: Context, note: str | None, r
         plan_reminder(uow, ctx, changed, now)
         posts = Posts(ctx, now)
         posts.thread(incident, action_changed_post(changed, actor=caller.user_id, reopened=reopen))
+        home.queue(uow, ctx, [changed.owner], now=now)
         commit_change(uow, ctx, incident, posts)
         return changed
 

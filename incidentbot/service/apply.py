@@ -6,7 +6,7 @@ from datetime import datetime
 
 from incidentbot.domain.due import next_rollup, plan
 from incidentbot.domain.model import Incident, Status
-from incidentbot.service import postmortem
+from incidentbot.service import home, postmortem
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
 from incidentbot.store import due_work
@@ -16,7 +16,9 @@ from incidentbot.store.unit_of_work import UnitOfWork
 def commit_change(uow: UnitOfWork, ctx: Context, incident: Incident, posts: Posts, *, topic: bool = False) -> None:
     """Save the incident and its new events, re-plan its due work, queue its posts, and commit."""
     assert incident.number is not None
+    before = uow.incidents.get(incident.number)
     uow.incidents.save(incident)
+    home.refresh(uow, ctx, before, incident, now=posts.now)
     if incident.status is Status.RESOLVED:  # the postmortem follows the timeline from the resolution on
         postmortem.refresh(uow, ctx, incident, create=True)
     due_work.replace_for_incident(uow.conn, incident.number, plan(incident, ctx.policy))

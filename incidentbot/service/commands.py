@@ -148,6 +148,13 @@ class ShowStats:
     service: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """`/outage report <what you see>`: anyone tells the triage channel about a problem."""
+
+    text: str
+
+
 Command = (
     Help
     | OpenDeclareModal
@@ -171,4 +178,5 @@ Command = (
     | DoneAction
     | ReopenAction
     | ShowStats
+    | Report
 )

@@ -11,11 +11,14 @@ from incidentbot.service.apply import commit_change, ensure_rollup
 from incidentbot.service.commands import Declare
 from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.service.posts import Posts
+from incidentbot.service.reports import link_declared
 from incidentbot.service.targets import channel_division
 from incidentbot.store import dedupe
 
 
-def declare(cmd: Declare, *, caller: Caller, ctx: Context, request_key: str | None = None) -> Incident:
+def declare(
+    cmd: Declare, *, caller: Caller, ctx: Context, request_key: str | None = None, report_id: int | None = None
+) -> Incident:
     """Record the incident and everything it must post, in one transaction. Returns the saved incident."""
     now = ctx.clock()
     with ctx.new_uow() as uow:
@@ -30,6 +33,8 @@ def declare(cmd: Declare, *, caller: Caller, ctx: Context, request_key: str | No
             communicator=cmd.communicator, id_prefix=ctx.config.id_prefix,
         )  # fmt: skip
         uow.incidents.add(incident, origin_channel_id=caller.channel_id)
+        if report_id is not None:  # declared from a report: it is answered, and the timeline links it
+            link_declared(uow, ctx, report_id, incident, caller=caller, now=now)
 
         posts = Posts(ctx, now)
         posts.root(incident)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from incidentbot.domain.timeline import BOT, Kind, TimelineEvent
 from incidentbot.messages import delivery_failed_post
 from incidentbot.service.posts import NOTICE, ROOT, failure_notices
+from incidentbot.service.reports import RESPONDERS, group_members_found
 from incidentbot.store import outbox
 from incidentbot.store.outbox import OutboxMessage, OutboxRow
 from incidentbot.store.unit_of_work import UnitOfWork
@@ -72,13 +73,17 @@ def root_thread(dctx: DeliveryContext, number: int) -> RootThread:
     return RootThread(moving=False, channel=channel, ts=ts)
 
 
-def delivered(dctx: DeliveryContext, row: OutboxRow, *, channel: str | None, ts: str | None) -> None:
-    """The row arrived; a root message's arrival is where the incident's thread now is."""
+def delivered(dctx: DeliveryContext, row: OutboxRow, *, channel: str | None, ts: str | None,
+              users: list[str] | None = None) -> None:  # fmt: skip
+    """The row arrived; a root message's arrival is where the incident's thread now is; a user group looked up
+    for an escalated report (`users`, its members) gets its members DMed."""
     with dctx.new_uow() as uow:
         if not outbox.mark_delivered(uow.conn, row.id, now=dctx.clock(), channel=channel, ts=ts, owner=dctx.owner):
             return  # another process owns the row now
         if row.purpose == "root" and row.incident_number is not None and channel and ts:
             uow.incidents.set_thread(row.incident_number, channel_id=channel, thread_ts=ts)
+        if row.purpose.startswith(RESPONDERS) and users is not None:
+            group_members_found(uow, int(row.purpose.removeprefix(RESPONDERS)), users, now=dctx.clock())
         uow.commit()
 
 

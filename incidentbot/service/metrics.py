@@ -56,8 +56,7 @@ class DatabaseGauges(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         now = self._ctx.clock()
         with self._ctx.read_uow() as uow:
-            backlog, oldest, lag = _readings(uow.conn, now)
-            held = holds.active(uow.conn, datetime.now(UTC))
+            backlog, oldest, lag, held = _readings(uow.conn, now)
         yield GaugeMetricFamily("incidentbot_outbox_backlog", "Slack posts waiting to be delivered", value=backlog)
         yield GaugeMetricFamily("incidentbot_outbox_oldest_undelivered_seconds",
                                 "Age of the oldest post still waiting (0 when none is)", value=oldest)  # fmt: skip
@@ -66,13 +65,13 @@ class DatabaseGauges(Collector):
                                 value=lag)  # fmt: skip
         holding = GaugeMetricFamily("incidentbot_slack_hold_seconds",
                                     "Seconds a method is still held back by Slack's Retry-After", labels=["method"])
-        wall = datetime.now(UTC)  # holds are kept in wall-clock time, like Slack's Retry-After (delivery/holds.py)
+        wall = datetime.now(UTC)  # holds are kept in wall-clock time, as Slack's Retry-After runs (delivery/holds)
         for method, until in held.items():
             holding.add_metric([method], max(0.0, (until - wall).total_seconds()))
         yield holding
 
 
-def _readings(conn: Connection, now: datetime) -> tuple[int, float, float]:
+def _readings(conn: Connection, now: datetime) -> tuple[int, float, float, dict[str, datetime]]:
     pending = outbox.c.state == PENDING
     backlog, oldest = conn.execute(select(func.count(), func.min(outbox.c.created_at)).where(pending)).one()
     first_due = conn.execute(select(func.min(due_work.c.due_at))).scalar()
@@ -82,6 +81,7 @@ def _readings(conn: Connection, now: datetime) -> tuple[int, float, float]:
         int(backlog),
         max(0.0, (now - oldest_at).total_seconds()) if oldest_at else 0.0,
         max(0.0, (now - due_at).total_seconds()) if due_at else 0.0,
+        holds.active(conn, datetime.now(UTC)),
     )
 
 

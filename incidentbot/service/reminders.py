@@ -23,7 +23,7 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.dm import update_chase_dm
 from incidentbot.messages.thread import update_chase_post
-from incidentbot.service import follow_ups, postmortem
+from incidentbot.service import follow_ups, postmortem, reports
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
 from incidentbot.service.posts import Posts
@@ -86,7 +86,9 @@ def act(ctx: Context, row: DueRow, *, owner: str) -> None:
         incident = None if row.incident_number is None else uow.incidents.get(row.incident_number, lock=True)
         if not due_work.still_leased_by(uow.conn, row.id, owner):
             return  # done or re-planned meanwhile, or taken over after our lease ran out
-        if row.incident_number is None:
+        if row.kind is DueKind.REPORT_ESCALATE:
+            reports.escalate(ctx, uow, row)
+        elif row.incident_number is None:
             _workspace_job(ctx, uow, row)
         elif incident is not None:  # (an incident's rows go with it, so it is always there)
             _incident_job(ctx, uow, row, incident)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.quality import QualityRecord, quality_record
+from incidentbot.domain.quality import QualityRecord, ReportTimes, quality_record
 from incidentbot.service.context import Context
+from incidentbot.store import reports as report_store
 
 
 def service_record(
@@ -18,5 +19,10 @@ def service_record(
                   and (service is None or (i.service or "").lower() == service.lower())]  # fmt: skip
         entries = [(i, uow.incidents.timeline(i.number or 0)) for i in chosen]
         items = uow.actions.find(open_only=True)
+        made = report_store.reported_since(uow.conn, now - timedelta(days=days))
+    if division is not None or service is not None:  # a report has no division: those declared into the chosen
+        numbers = {i.number for i in chosen}
+        made = [r for r in made if r.incident_number in numbers]
+    times = [ReportTimes(r.reported_at, r.answered_at, r.escalated_at is not None) for r in made]
     return quality_record(entries, items, days=days, now=now, today=now.astimezone(ctx.config.tz).date(),
-                          policy=ctx.policy)
+                          policy=ctx.policy, reports=times)

@@ -16,7 +16,7 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from incidentbot.service.context import Context
-from incidentbot.slack.listeners import actions, commands, postmortem, views
+from incidentbot.slack.listeners import actions, commands, events, postmortem, reports, views
 from incidentbot.slack.metered import MeterSlackCalls
 from incidentbot.store import dedupe
 
@@ -61,10 +61,12 @@ def build_app(
     actions.register(app, ctx=ctx)
     views.register(app, ctx=ctx)
     postmortem.register(app, ctx=ctx)
+    reports.register(app, ctx=ctx)
+    events.register(app, ctx=ctx)
 
     @app.event(re.compile(".*"))
     def ignore_event(ack: Ack) -> None:
-        # The app subscribes to no events; one that arrives anyway is acknowledged, or Slack would retry it.
+        # An event the app has no listener for is acknowledged all the same, or Slack would retry it.
         ack()
 
     return app

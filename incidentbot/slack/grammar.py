@@ -18,6 +18,7 @@ from incidentbot.service.commands import (
     Note,
     OpenDeclareModal,
     Postmortem,
+    Report,
     RequestHandoff,
     Resolve,
     SetFields,
@@ -176,6 +177,15 @@ def _web(given: Arguments) -> Command:
     return SignInLink()
 
 
+def _report(given: Arguments) -> Command:
+    words = given.scan(NO_FLAGS).words
+    text = given.required_text(
+        words, TEXT_LIMIT, "report",
+        f"{given.name} needs a few words on what you see, e.g. `/outage report checkout fails for EU customers`.",
+    )
+    return Report(text=text)
+
+
 HANDLERS: dict[str, Callable[[Arguments], Command]] = {
     "help": _help,
     "declare": _declare,
@@ -199,4 +209,5 @@ HANDLERS: dict[str, Callable[[Arguments], Command]] = {
     "done": parse_done,
     "reopen": parse_reopen,
     "stats": parse_stats,
+    "report": _report,
 }

@@ -82,6 +82,11 @@ def still_leased_by(conn: Connection, row_id: int, owner: str) -> bool:
     return conn.execute(stmt).first() is not None
 
 
+def forget(conn: Connection, item: DueItem) -> None:
+    """Drop a workspace-wide item that is no longer owed (a report answered before its escalation)."""
+    conn.execute(delete(due_work).where(due_work.c.key == item.key(None)))
+
+
 def finish(conn: Connection, row_id: int) -> None:
     conn.execute(delete(due_work).where(due_work.c.id == row_id))
 

@@ -241,3 +241,31 @@ people = Table(
     Column("name", String(200), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# A problem someone reported (`/outage report`, the "Report a problem" shortcut), until it is answered:
+# declared from (incident_number), dismissed as not an outage (reason), or escalated to the responders.
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reporter", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("reported_at", UTCDateTime, nullable=False),
+    Column("state", String(12), nullable=False),  # open | declared | dismissed
+    Column("answered_by", String(32)),
+    Column("answered_at", UTCDateTime),
+    Column("escalated_at", UTCDateTime),
+    Column("reason", Text),
+    Column("incident_number", Id, ForeignKey("incidents.number", ondelete="SET NULL")),
+    sqlite_autoincrement=True,
+)
+
+# Messages put on an incident's timeline (📌 or the message shortcut): each one once, however often pinned.
+pinned_messages = Table(
+    "pinned_messages",
+    metadata,
+    Column("incident_number", Id, ForeignKey("incidents.number", ondelete="CASCADE"), primary_key=True),
+    Column("channel_id", String(32), primary_key=True),
+    Column("message_ts", String(32), primary_key=True),
+    Column("pinned_at", UTCDateTime, nullable=False),
+)

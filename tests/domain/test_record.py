@@ -105,3 +105,16 @@ def test_median_and_p90_interpolate_between_ranks() -> None:
 def outage_open() -> Incident:
     return Incident.declare(summary="x", division="payments", severity=2, declared_by="U0ALICE", now=T0,
                             policy=POLICY)
+
+
+def test_reports_count_as_time_to_respond() -> None:
+    from incidentbot.domain.quality import ReportTimes, quality_record
+
+    reports = [ReportTimes(minutes(0), minutes(4), escalated=False),
+               ReportTimes(minutes(10), minutes(30), escalated=True),  # answered after its escalation
+               ReportTimes(minutes(20), None, escalated=True)]  # fmt: skip
+    record = quality_record([], [], days=30, now=minutes(60), today=T0.date(), policy=POLICY, reports=reports)
+    assert (record.reports, record.reports_waiting, record.reports_escalated) == (3, 1, 2)
+    assert record.report_response == (pytest.approx(720), pytest.approx(240 + 0.9 * 960))
+    assert quality_record([], [], days=30, now=minutes(60), today=T0.date(), policy=POLICY).report_response == (
+        None, None)

@@ -169,3 +169,18 @@ def test_a_refused_app_token_stops_start_up_with_one_line(fake_slack: FakeSlack,
     assert "SLACK_APP_TOKEN" in result.stderr and "invalid_auth" in result.stderr
     assert "Traceback" not in result.stderr
     fake_slack.clear_rejected()  # the refused call is the point of this test
+
+
+@pytest.mark.slow
+def test_events_arrive_over_the_socket_too(fake_slack: FakeSlack, socket_bot: SocketProcess) -> None:
+    """App Home (and every other event) works in Socket Mode: an `events_api` envelope, acknowledged."""
+    event = {"type": "app_home_opened", "user": "U0CAROL", "channel": "D0HOME", "tab": "home",
+             "event_ts": "1700000000.000200"}  # fmt: skip
+    assert fake_slack.socket_send("events_api", json.loads(sr.event_callback(event))) == {}
+
+    def published() -> list[Any]:
+        return [v for v in fake_slack.views if v.kind == "home" and v.user == "U0CAROL"]
+
+    fake_slack.wait_for(published, timeout=10, message="the Home tab published over views.publish")
+    assert "Nothing is waiting for you." in json.dumps(published()[0].view)
+    assert fake_slack.rejected == [], socket_bot.log()

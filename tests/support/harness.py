@@ -121,6 +121,21 @@ class Harness:
         body = sr.block_action(action_id, json.dumps(value), user=user, response_url=url)
         return self.post_signed(body), url.rsplit("/", 1)[1]
 
+    def event(self, event: dict[str, Any], *, event_id: str | None = None) -> Any:
+        """An Events API event (checked against the reference's shape), signed as Slack signs it."""
+        response = self.post_signed(sr.event_callback(event, event_id=event_id))
+        assert response.status_code == 200, (response.status_code, response.text)
+        return response
+
+    def click_in(self, action_id: str, value: dict[str, Any], *, user: str, channel_id: str, message_ts: str) -> str:
+        """Click a button of a message in a channel, with a trigger the fake accepts; returns the response_url id."""
+        url = self.fake.new_response_url()
+        body = sr.block_action(action_id, json.dumps(value), user=user, response_url=url, channel_id=channel_id,
+                               message_ts=message_ts, trigger_id=self.fake.new_trigger_id(user))
+        response = self.post_signed(body)
+        assert response.status_code == 200, (response.status_code, response.text)
+        return url.rsplit("/", 1)[1]
+
     def submit(self, callback_id: str, values: dict[str, Any], *, user: str = "U0ALICE", **kw: Any) -> Any:
         return self.post_signed(sr.view_submission(callback_id, values, user=user, **kw))
 

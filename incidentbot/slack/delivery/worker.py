@@ -167,7 +167,9 @@ class Deliverer:
             return
         channel = response.get("channel")
         channel_id = channel.get("id") if isinstance(channel, dict) else channel
-        deliveries.delivered(self._dctx, row, channel=channel_id or args.get("channel"), ts=response.get("ts"))
+        users = response.get("users") if row.method == "usergroups.users.list" else None
+        deliveries.delivered(self._dctx, row, channel=channel_id or args.get("channel"), ts=response.get("ts"),
+                             users=users)
 
     # ----- outcomes ------------------------------------------------------------------------------------
 

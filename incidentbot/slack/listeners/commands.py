@@ -23,10 +23,11 @@ from incidentbot.messages import (
 )
 from incidentbot.messages.ephemeral import LIST_ROOM
 from incidentbot.messages.message import compose, context
+from incidentbot.messages.reports import report_received
 from incidentbot.messages.usage import USAGE
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
-from incidentbot.service import lifecycle, queries, roles, sign_in
+from incidentbot.service import lifecycle, queries, reports, roles, sign_in
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.people import remember_name
 from incidentbot.service.targets import channel_division
@@ -166,6 +167,11 @@ def _show_timeline(cmd: c.ShowTimeline, caller: Caller, ctx: Context) -> Reply:
     return _reply(timeline_message(view.incident, view.timeline))
 
 
+def _report(cmd: c.Report, caller: Caller, ctx: Context) -> Reply:
+    report = reports.file_report(cmd.text, caller=caller, ctx=ctx)
+    return _say(report_received(report, channel=ctx.config.triage_channel, response=ctx.config.report_response))
+
+
 HANDLERS: dict[type, Handler] = {
     c.Help: _help,
     c.Declare: _declare,
@@ -187,6 +193,7 @@ HANDLERS: dict[type, Handler] = {
     c.DoneAction: run_record,
     c.ReopenAction: run_record,
     c.ShowStats: run_record,
+    c.Report: _report,
 }
 
 
@@ -194,6 +201,7 @@ def records_itself(text: str, *, id_prefix: str) -> bool:
     """Whether `/outage <text>` records its request key in its own write transaction (every command but the
     form, which writes nothing and opens a Slack view); a command that only reads records nothing at all."""
     return not isinstance(parse(text, id_prefix=id_prefix), c.OpenDeclareModal)
+
 
 
 def _open_modal(ctx: Context, caller: Caller, client: WebClient, trigger_id: str | None) -> Reply:

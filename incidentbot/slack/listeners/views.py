@@ -31,11 +31,14 @@ def register(app: App, *, ctx: Context) -> None:
     def on_declare_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = (body.get("user") or {}).get("id", "")
         origin = view.get("private_metadata") or None
+        # Opened from a report's "Declare from this": the metadata names the report instead of a channel.
+        report = origin.removeprefix("report:") if origin and origin.startswith("report:") else None
         try:
             cmd = read_declare_form(view)
             # The view id makes a repeated submission of the same form a no-op instead of a second outage.
-            incident = declare(cmd, caller=Caller(user_id=user, channel_id=origin), ctx=ctx,
-                               request_key=f"view:{view.get('id')}")
+            incident = declare(cmd, caller=Caller(user_id=user, channel_id=None if report else origin), ctx=ctx,
+                               request_key=f"view:{view.get('id')}",
+                               report_id=int(report) if report and report.isdigit() else None)
         except FormProblems as problems:
             ack(response_action="errors", errors=problems.errors)
             return

@@ -1,0 +1,62 @@
+"""Home tabs kept current: when who holds a role, who is asked to take one, or whether an incident is open
+changes, or an action item of someone's is added, closed or reopened, the people concerned get their Home tab
+re-published (an outbox row each, rendered from state)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from incidentbot.domain.model import Incident
+from incidentbot.messages.actions import action_row
+from incidentbot.messages.home import home_view
+from incidentbot.service.context import Context
+from incidentbot.store import outbox
+from incidentbot.store.outbox import OutboxMessage
+from incidentbot.store.unit_of_work import UnitOfWork
+
+
+def duties(incident: Incident | None) -> dict[str, tuple[object, ...]]:
+    """What each person's Home tab shows of `incident`: their roles and the handoffs waiting for them."""
+    if incident is None or not incident.is_open:
+        return {}
+    people: dict[str, tuple[object, ...]] = {}
+    for user in {incident.commander, incident.communicator, *(h.to for h in incident.pending_handoffs)}:
+        handoffs = tuple(sorted(str(h.role) for h in incident.pending_for(user)))
+        people[user] = (tuple(str(r) for r in incident.roles_of(user)), handoffs)
+    return people
+
+
+def render(uow: UnitOfWork, ctx: Context, user: str, incidents: list[Incident], *, now: datetime) -> dict[str, Any]:
+    """The Home tab of `user` from state: the open `incidents` and the user's own open action items."""
+    today = now.astimezone(ctx.config.tz).date()
+    mine = [action_row(item, incident_label=f"{ctx.config.id_prefix}-{item.incident_number}", today=today)
+            for item in uow.actions.find(owner=user, open_only=True)]
+    return home_view(user, incidents, now=now, public_url=ctx.config.public_url, action_items=mine)
+
+
+def view_for(ctx: Context, user: str) -> dict[str, Any]:
+    """The Home tab of `user` as it is now (read-only; for `app_home_opened`)."""
+    with ctx.read_uow() as uow:
+        return render(uow, ctx, user, uow.incidents.open_incidents(), now=ctx.clock())
+
+
+def refresh(uow: UnitOfWork, ctx: Context, before: Incident | None, after: Incident, *, now: datetime) -> None:
+    """Queue a fresh Home tab for everyone whose part in the incident changed (nobody, most of the time)."""
+    old, new = duties(before), duties(after)
+    queue(uow, ctx, (user for user in old.keys() | new.keys() if old.get(user) != new.get(user)), now=now)
+
+
+def queue(uow: UnitOfWork, ctx: Context, users: Iterable[str | None], *, now: datetime) -> None:
+    """Queue a fresh Home tab for each of `users`, rendered from the state this transaction sees."""
+    changed = sorted({user for user in users if user})
+    if not changed:
+        return
+    incidents = uow.incidents.open_incidents()
+    messages = [
+        OutboxMessage(method="views.publish", ordering_key=f"home:{user}"[:80], purpose="home",
+                      args={"user_id": user, "view": render(uow, ctx, user, incidents, now=now)})
+        for user in changed
+    ]  # fmt: skip
+    outbox.enqueue(uow.conn, messages, now=now)
