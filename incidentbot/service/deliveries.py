@@ -49,9 +49,10 @@ class ThreadMove:
     channel: str | None
 
 
-def claim(dctx: DeliveryContext, *, lease: timedelta, limit: int) -> list[OutboxRow]:
+def claim(dctx: DeliveryContext, *, lease: timedelta, limit: int, urgent_only: bool = False) -> list[OutboxRow]:
     with dctx.new_uow() as uow:
-        rows = outbox.claim(uow.conn, owner=dctx.owner, now=dctx.clock(), lease=lease, limit=limit)
+        rows = outbox.claim(uow.conn, owner=dctx.owner, now=dctx.clock(), lease=lease, limit=limit,
+                            urgent_only=urgent_only)
         uow.commit()
     return rows
 
