@@ -57,6 +57,14 @@ def claim(dctx: DeliveryContext, *, lease: timedelta, limit: int, urgent_only: b
     return rows
 
 
+def renew_leases(dctx: DeliveryContext, *, lease: timedelta) -> int:
+    """The heartbeat: keep the rows this process is delivering leased to it for another `lease`."""
+    with dctx.new_uow() as uow:
+        count = outbox.renew_leases(uow.conn, owner=dctx.owner, until=dctx.clock() + lease)
+        uow.commit()
+    return count
+
+
 def recover_abandoned(dctx: DeliveryContext) -> int:
     """Take back every leased row at once (only for the one process of a SQLite file, at start-up)."""
     with dctx.new_uow() as uow:

@@ -110,6 +110,13 @@ def claim(
     ]  # fmt: skip
 
 
+def renew_leases(conn: Connection, *, owner: str, until: datetime) -> int:
+    """Extend every lease `owner` holds (its heartbeat): short leases then only run out when it has died."""
+    return conn.execute(
+        update(outbox).where(outbox.c.lease_owner == owner, outbox.c.state == PENDING).values(lease_until=until)
+    ).rowcount
+
+
 def recover_abandoned(conn: Connection) -> int:
     """Release every lease at once, marking those rows' outcome unknown. Only for a process that knows it is
     the only one using the database (SQLite: one process per file), at start-up: the leases it finds were
