@@ -61,7 +61,8 @@ def page_link(incident: Incident, public_url: str, label: str = "Incident page")
 def long_text(incident: Incident, text: str, *, room: int, public_url: str | None) -> str:
     """Someone's text (an update, up to 40,000 characters) within `room` characters of a block: cut when
     longer, with a link to the incident page, where it is shown whole."""
-    more = page_link(incident, public_url, "Read the full text on the incident page") if public_url else None
+    label = "Read the full text on the incident page"
+    more = t.link(page_url(incident, public_url) + "#timeline", label) if public_url else None
     return t.excerpt(text, room, more=more)
 
 

@@ -26,7 +26,7 @@ def test_a_40000_character_update_and_note_are_stored_whole_and_posted_within_sl
     assert update in [e["text"] for e in timeline]  # whole, not a character lost
     assert note in [e["text"] for e in timeline]
 
-    page = "http://localhost:3000/incidents/OUT-1|Read the full text on the incident page"
+    page = "http://localhost:3000/incidents/OUT-1#timeline|Read the full text on the incident page"
     root = bot.fake.messages("payments-outage")[0]
     posted = [*bot.fake.replies("payments-outage", root.ts), root, *bot.fake.messages("company-outage")]
     with_link = [m for m in posted if page in json.dumps(m.blocks)]

@@ -381,7 +381,7 @@ def test_a_long_update_is_cut_in_its_posts_with_a_link_to_the_whole_text() -> No
         root_message(inc, public_url=URL, now=later(2)),
     ):
         shown = all_text(valid(msg))
-        assert f"<{page}|Read the full text on the incident page>" in shown
+        assert f"<{page}#timeline|Read the full text on the incident page>" in shown
         assert "word word" in shown and "…" in shown
     short = all_text(valid(update_post(inc, text="Found it", actor="U1", status_changed_from=None, public_url=URL)))
     assert "full text" not in short
