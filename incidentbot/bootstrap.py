@@ -51,7 +51,9 @@ class Options:
     channel_burst: int = 4
     retry_base: float = 1.0  # seconds: the first retry of a failed Slack call comes after about this long
     retry_cap: float = 300.0  # seconds: the longest wait between retries
-    outbox_lease: float = 120.0  # seconds a claimed outbox row stays with its process before others may take it
+    # Seconds a claimed outbox row stays with its process before others may take it; renewed every third of it
+    # while the process lives, so a dead replica's posts are taken over within about this long.
+    outbox_lease: float = 10.0
     migrate: bool = True
     run_workers: bool = True
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")

@@ -54,10 +54,11 @@ def escalation(incident: Incident, *, old: int, actor: str, public_url: str, now
     )
 
 
-def company_update(incident: Incident, *, text: str, actor: str) -> Message:
+def company_update(incident: Incident, *, text: str, actor: str, public_url: str | None = None) -> Message:
     detail = f" ({w.sev(incident.severity)}, {incident.division}, {incident.status})"
     heading = w.update_heading(incident, actor=actor, status_changed_from=None, detail=detail)
-    return compose(f"{w.tag(incident)} update: {text}", [section(f"{heading}\n{text}"), next_update_context(incident)])
+    body = w.long_text(incident, text, room=t.SECTION - len(t.inert(heading)) - 1, public_url=public_url)
+    return compose(f"{w.tag(incident)} update: {text}", [section(f"{heading}\n{body}"), next_update_context(incident)])
 
 
 def company_resolved(incident: Incident) -> Message:

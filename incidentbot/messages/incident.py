@@ -32,7 +32,7 @@ def root_blocks(incident: Incident, *, public_url: str, now: datetime) -> list[B
     if incident.pending_handoffs:
         blocks.append(section(w.pending_line(incident)))
     if incident.last_update_text:
-        blocks.append(section(_last_update(incident)))
+        blocks.append(section(_last_update(incident, public_url)))
     if not incident.is_open:
         blocks.append(section(_closing(incident)))
     blocks.append(footer(incident, public_url))
@@ -66,9 +66,12 @@ def facts(incident: Incident, now: datetime) -> list[tuple[str, str]]:
     return shown
 
 
-def _last_update(incident: Incident) -> str:
+def _last_update(incident: Incident, public_url: str) -> str:
     when = f" · {t.date(incident.last_update_at)}" if incident.last_update_at else ""
-    return f"*Last update*{when}\n{incident.last_update_text}"
+    heading = f"*Last update*{when}"
+    text = w.long_text(incident, incident.last_update_text or "", room=t.SECTION - len(heading) - 1,
+                       public_url=public_url)
+    return f"{heading}\n{text}"
 
 
 def _closing(incident: Incident) -> str:

@@ -97,6 +97,15 @@ def trim(text: str, limit: int) -> str:
     return text[:cut].rstrip() + ELLIPSIS
 
 
+def excerpt(text: str, limit: int, *, more: str | None) -> str:
+    """`text` made inert, whole when it fits in `limit` characters; else cut and followed by `more` (a link to
+    the whole text, which is stored and shown in full elsewhere), the two together within `limit`."""
+    safe = inert(text)
+    if len(safe) <= limit or not more:
+        return trim(safe, limit)
+    return trim(safe, limit - len(more) - 1) + "\n" + more
+
+
 def one_line(text: str) -> str:
     """Multi-line text folded onto one line (for lists, topics and notifications)."""
     return " ".join(text.split())

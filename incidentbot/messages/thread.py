@@ -14,12 +14,13 @@ from incidentbot.messages.incident import next_update_context
 from incidentbot.messages.message import Message, compose, context, say, section
 
 
-def update_post(incident: Incident, *, text: str, actor: str, status_changed_from: Status | None) -> Message:
+def update_post(
+    incident: Incident, *, text: str, actor: str, status_changed_from: Status | None, public_url: str | None = None
+) -> Message:
+    """The update in the thread; a text too long for one block is cut there, with a link to the whole."""
     heading = w.update_heading(incident, actor=actor, status_changed_from=status_changed_from)
-    return compose(
-        f"{w.tag(incident)} update: {text}",
-        [section(f"{heading}\n{text}"), next_update_context(incident)],
-    )
+    body = w.long_text(incident, text, room=t.SECTION - len(t.inert(heading)) - 1, public_url=public_url)
+    return compose(f"{w.tag(incident)} update: {text}", [section(f"{heading}\n{body}"), next_update_context(incident)])
 
 
 def severity_post(incident: Incident, *, old: int, actor: str) -> Message:

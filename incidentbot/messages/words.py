@@ -58,6 +58,14 @@ def page_link(incident: Incident, public_url: str, label: str = "Incident page")
     return t.link(page_url(incident, public_url), label)
 
 
+def long_text(incident: Incident, text: str, *, room: int, public_url: str | None) -> str:
+    """Someone's text (an update, up to 40,000 characters) within `room` characters of a block: cut when
+    longer, with a link to the incident page, where it is shown whole."""
+    label = "Read the full text on the incident page"
+    more = t.link(page_url(incident, public_url) + "#timeline", label) if public_url else None
+    return t.excerpt(text, room, more=more)
+
+
 def next_update(incident: Incident) -> str:
     """When the next update is due, or "—" once the incident is closed."""
     if not incident.is_open or incident.next_update_due_at is None:

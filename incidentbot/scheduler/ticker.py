@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from incidentbot.service.context import Context
-from incidentbot.service.reminders import plan_digest, recover_abandoned, run_due
+from incidentbot.service.reminders import HEARTBEAT, plan_digest, recover_abandoned, renew_leases, run_due
 
 log = logging.getLogger("incidentbot.scheduler")
 
@@ -32,12 +32,21 @@ class Ticker:
         # The first tick runs at once: work that fell due while no process was running is done at start-up.
         self._scheduler.add_job(self.tick, "interval", seconds=self._interval, id="due-work", max_instances=1,
                                 coalesce=True, next_run_time=datetime.now(UTC))
+        # Beside the tick (a long tick must not stop it): the due work being acted on stays leased to us.
+        self._scheduler.add_job(self._heartbeat, "interval", seconds=HEARTBEAT.total_seconds(), id="heartbeat",
+                                max_instances=1, coalesce=True)
         self._scheduler.start()
 
     def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         self._scheduler = None
+
+    def _heartbeat(self) -> None:
+        try:
+            renew_leases(self._ctx, owner=self._owner)
+        except Exception:
+            log.exception("could not renew the due-work leases; trying again shortly")
 
     def tick(self) -> int:
         """Act on everything due now (also called directly, e.g. by tests after moving their clock).

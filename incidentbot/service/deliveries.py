@@ -50,11 +50,20 @@ class ThreadMove:
     channel: str | None
 
 
-def claim(dctx: DeliveryContext, *, lease: timedelta, limit: int) -> list[OutboxRow]:
+def claim(dctx: DeliveryContext, *, lease: timedelta, limit: int, urgent_only: bool = False) -> list[OutboxRow]:
     with dctx.new_uow() as uow:
-        rows = outbox.claim(uow.conn, owner=dctx.owner, now=dctx.clock(), lease=lease, limit=limit)
+        rows = outbox.claim(uow.conn, owner=dctx.owner, now=dctx.clock(), lease=lease, limit=limit,
+                            urgent_only=urgent_only)
         uow.commit()
     return rows
+
+
+def renew_leases(dctx: DeliveryContext, *, lease: timedelta) -> int:
+    """The heartbeat: keep the rows this process is delivering leased to it for another `lease`."""
+    with dctx.new_uow() as uow:
+        count = outbox.renew_leases(uow.conn, owner=dctx.owner, until=dctx.clock() + lease)
+        uow.commit()
+    return count
 
 
 def recover_abandoned(dctx: DeliveryContext) -> int:

@@ -31,10 +31,11 @@ def post_update(cmd: Update, *, caller: Caller, ctx: Context) -> Incident:
         incident.post_update(text=cmd.text, actor=caller.user_id, now=now, policy=ctx.policy, status=status)
         changed_from = old_status if incident.status != old_status else None
         posts = Posts(ctx, now)
+        url = ctx.config.public_url  # a text too long for a block links to the whole on the incident page
         posts.thread(incident, update_post(incident, text=cmd.text, actor=caller.user_id,
-                                           status_changed_from=changed_from))
+                                           status_changed_from=changed_from, public_url=url))
         posts.edit_root(incident)
-        posts.company(incident, company_update(incident, text=cmd.text, actor=caller.user_id))
+        posts.company(incident, company_update(incident, text=cmd.text, actor=caller.user_id, public_url=url))
         commit_change(uow, ctx, incident, posts, topic=changed_from is not None)
         return incident
 

@@ -10,7 +10,7 @@ from incidentbot.domain.model import Incident
 from incidentbot.messages import Message, channel_topic, root_message
 from incidentbot.service.context import Context
 from incidentbot.store import outbox
-from incidentbot.store.outbox import OutboxMessage
+from incidentbot.store.outbox import CHATTER, URGENT, OutboxMessage
 from incidentbot.store.unit_of_work import UnitOfWork
 
 ROOT = "$root"
@@ -33,7 +33,7 @@ class Posts:
         msg = root_message(incident, public_url=self.ctx.config.public_url, now=self.now)
         channel = "#" + self.ctx.config.channel_for(incident.division)
         self._add(incident, "chat.postMessage", {"channel": channel, **_content(msg), "unfurl_links": False},
-                  purpose="root")
+                  purpose="root", priority=URGENT)
 
     def edit_root(self, incident: Incident) -> None:
         """Re-render the root whole from state, so it can never drift from the truth."""
@@ -50,13 +50,13 @@ class Posts:
             return
         channel = "#" + self.ctx.config.company_channel
         self._add(incident, "chat.postMessage", {"channel": channel, **_content(msg), "unfurl_links": False},
-                  purpose="company")
+                  purpose="company", priority=URGENT)
 
     def dm(self, incident: Incident | None, user: str, msg: Message) -> None:
         key = incident_key(incident) if incident else f"dm:{user}"
         self.messages.append(OutboxMessage(
             method="chat.postMessage", args={"channel": f"@{user}", **_content(msg)}, ordering_key=key,
-            incident_number=incident.number if incident else None, purpose="dm",
+            incident_number=incident.number if incident else None, purpose="dm", priority=URGENT,
         ))  # fmt: skip
 
     def company_broadcast(self, msg: Message, *, key: str) -> None:
@@ -64,7 +64,7 @@ class Posts:
         channel = "#" + self.ctx.config.company_channel
         self.messages.append(OutboxMessage(
             method="chat.postMessage", args={"channel": channel, **_content(msg), "unfurl_links": False},
-            ordering_key=key, purpose="company",
+            ordering_key=key, purpose="company", priority=URGENT,
         ))  # fmt: skip
 
     def topic(self, uow: UnitOfWork, division: str) -> None:
@@ -80,11 +80,13 @@ class Posts:
         outbox.enqueue(uow.conn, self.messages, now=self.now)
         self.messages = []
 
-    def _add(self, incident: Incident, method: str, args: dict[str, Any], *, purpose: str = "post") -> None:
+    def _add(
+        self, incident: Incident, method: str, args: dict[str, Any], *, purpose: str = "post", priority: int = CHATTER
+    ) -> None:
         assert incident.number is not None
         self.messages.append(OutboxMessage(
             method=method, args=args, ordering_key=incident_key(incident), incident_number=incident.number,
-            purpose=purpose,
+            purpose=purpose, priority=priority,
         ))  # fmt: skip
 
 
@@ -94,7 +96,7 @@ def failure_notices(incident: Incident, msg: Message, *, in_thread: bool) -> lis
     targets = [{"channel": f"@{incident.commander}"}] + ([{"channel": ROOT, "thread_ts": ROOT}] if in_thread else [])
     return [
         OutboxMessage(method="chat.postMessage", args={**target, **_content(msg)}, ordering_key=incident_key(incident),
-                      incident_number=incident.number, purpose=NOTICE)
+                      incident_number=incident.number, purpose=NOTICE, priority=URGENT)
         for target in targets
     ]  # fmt: skip
 

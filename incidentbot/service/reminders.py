@@ -33,7 +33,10 @@ from incidentbot.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("incidentbot.scheduler")
 
-LEASE = timedelta(minutes=2)
+# Short, and renewed by `renew_leases` every HEARTBEAT while the process lives: a process that dies has its
+# claimed work taken over by another within about LEASE, and a slow job is never taken from a live one.
+LEASE = timedelta(seconds=10)
+HEARTBEAT = LEASE / 3
 
 
 def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
@@ -55,6 +58,13 @@ def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
                 due_work.release(uow.conn, row.id, retry_at=ctx.clock() + retry_in)
                 uow.commit()
     return len(rows)
+
+
+def renew_leases(ctx: Context, *, owner: str) -> None:
+    """The heartbeat: keep the due work this process is acting on leased to it for another LEASE."""
+    with ctx.new_uow() as uow:
+        due_work.renew_leases(uow.conn, owner=owner, until=ctx.clock() + LEASE)
+        uow.commit()
 
 
 def recover_abandoned(ctx: Context) -> None:

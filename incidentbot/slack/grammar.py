@@ -34,7 +34,7 @@ from incidentbot.slack.flags import DECLARE_FLAGS, NO_FLAGS, UPDATE_FLAGS
 from incidentbot.slack.grammar_record import parse_action, parse_actions, parse_done, parse_reopen, parse_stats
 from incidentbot.slack.suggest import unknown_command
 from incidentbot.slack.tokens import Fail, typed_len
-from incidentbot.slack.values import SUMMARY_LIMIT, TEXT_LIMIT
+from incidentbot.slack.values import LONG_TEXT_LIMIT, SUMMARY_LIMIT, TEXT_LIMIT
 
 
 def _help(given: Arguments) -> Command:
@@ -87,7 +87,7 @@ def _update(given: Arguments) -> Command:
     status = scan.flags.get("status")
     parsed_status = values.status(status) if status is not None else None
     text = given.required_text(
-        words, TEXT_LIMIT, "update", f"{given.name} needs text: say what changed and what happens next."
+        words, LONG_TEXT_LIMIT, "update", f"{given.name} needs text: say what changed and what happens next."
     )
     return Update(text=text, ref=ref, status=parsed_status)
 
@@ -121,7 +121,7 @@ def _decline(given: Arguments) -> Command:
 def _note(given: Arguments) -> Command:
     ref, words = given.leading_id(given.scan(NO_FLAGS).words)
     text = given.required_text(
-        words, TEXT_LIMIT, "note", f"{given.name} needs text: what should the timeline say?"
+        words, LONG_TEXT_LIMIT, "note", f"{given.name} needs text: what should the timeline say?"
     )
     return Note(text=text, ref=ref)
 

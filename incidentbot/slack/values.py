@@ -11,7 +11,8 @@ from incidentbot.slack.mentions import user_id, why_not_a_user
 from incidentbot.slack.tokens import Fail, code
 
 SUMMARY_LIMIT = 500
-TEXT_LIMIT = 3000  # update and note text, resolution summary, each book-keeping value
+TEXT_LIMIT = 3000  # resolution summary, each book-keeping value
+LONG_TEXT_LIMIT = 40_000  # update and note text: Slack's own limit; stored whole, posts link to the whole
 ACTION_LIMIT = 500
 DIVISION_LIMIT = validation.DIVISION_LIMIT
 MAX_NUMBER_DIGITS = 10

@@ -114,6 +114,11 @@ def next_due_at(conn: Connection) -> datetime | None:
     return conn.execute(select(func.min(due_work.c.due_at))).scalar()
 
 
+def renew_leases(conn: Connection, *, owner: str, until: datetime) -> int:
+    """Extend every lease `owner` holds (its heartbeat): short leases then only run out when it has died."""
+    return conn.execute(update(due_work).where(due_work.c.lease_owner == owner).values(lease_until=until)).rowcount
+
+
 def recover_abandoned(conn: Connection) -> int:
     """Release every lease: for SQLite only, where one process owns the file, so a lease found at start-up was
     left by a process that died. Acting again is safe: each job re-checks, under the incident's lock, whether

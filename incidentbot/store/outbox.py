@@ -17,6 +17,10 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 from incidentbot.store.tables import outbox
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+# Which ready row goes first: among the heads of the ordering keys, urgent ones (a new incident's root, a
+# company announcement, a DM) are claimed before chatter (thread replies, edits), whatever their age. Order
+# within one key is untouched: only a key's oldest pending row is ever a candidate.
+URGENT, CHATTER = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,7 @@ class OutboxMessage:
     ordering_key: str
     incident_number: int | None = None
     purpose: str = "post"
+    priority: int = CHATTER
     delivery_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
@@ -44,6 +49,7 @@ class OutboxRow:
     attempts: int
     unknown_outcome: bool
     created_at: datetime
+    priority: int = CHATTER
 
 
 def enqueue(conn: Connection, messages: list[OutboxMessage], *, now: datetime) -> None:
@@ -54,16 +60,18 @@ def enqueue(conn: Connection, messages: list[OutboxMessage], *, now: datetime) -
         [
             {
                 "delivery_id": m.delivery_id, "ordering_key": m.ordering_key, "incident_number": m.incident_number,
-                "method": m.method, "args": m.args, "purpose": m.purpose, "state": PENDING, "attempts": 0,
-                "unknown_outcome": False, "created_at": now, "next_attempt_at": now,
+                "method": m.method, "args": m.args, "purpose": m.purpose, "priority": m.priority, "state": PENDING,
+                "attempts": 0, "unknown_outcome": False, "created_at": now, "next_attempt_at": now,
             }
             for m in messages
         ],
     )  # fmt: skip
 
 
-def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limit: int = 20) -> list[OutboxRow]:
-    """Lease the head-of-line row of each ordering key that is ready. Call inside a short transaction."""
+def claim(
+    conn: Connection, *, owner: str, now: datetime, lease: timedelta, limit: int = 20, urgent_only: bool = False
+) -> list[OutboxRow]:
+    """Lease the head-of-line row of each ready ordering key, urgent first (URGENT). In a short transaction."""
     # The head of each ordering key: one pass over the pending rows, whatever the planner's statistics (a
     # NOT EXISTS anti-join degenerated to a nested loop on PostgreSQL right after a burst of inserts).
     heads = select(func.min(outbox.c.id)).where(outbox.c.state == PENDING).group_by(outbox.c.ordering_key)
@@ -74,9 +82,11 @@ def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limi
             outbox.c.next_attempt_at <= now,
             or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
         )
-        .order_by(outbox.c.id)
+        .order_by(outbox.c.priority, outbox.c.id)
         .limit(limit)
     )
+    if urgent_only:
+        stmt = stmt.where(outbox.c.priority == URGENT)
     if conn.dialect.name != "sqlite":
         stmt = stmt.with_for_update(skip_locked=True, of=outbox)
     rows = conn.execute(stmt).mappings().all()
@@ -94,10 +104,17 @@ def claim(conn: Connection, *, owner: str, now: datetime, lease: timedelta, limi
             id=r["id"], delivery_id=r["delivery_id"], ordering_key=r["ordering_key"],
             incident_number=r["incident_number"], method=r["method"], args=dict(r["args"]), purpose=r["purpose"],
             attempts=r["attempts"], unknown_outcome=bool(r["unknown_outcome"] or r["lease_owner"] is not None),
-            created_at=r["created_at"],
+            created_at=r["created_at"], priority=int(r["priority"]),
         )
         for r in rows
     ]  # fmt: skip
+
+
+def renew_leases(conn: Connection, *, owner: str, until: datetime) -> int:
+    """Extend every lease `owner` holds (its heartbeat): short leases then only run out when it has died."""
+    return conn.execute(
+        update(outbox).where(outbox.c.lease_owner == owner, outbox.c.state == PENDING).values(lease_until=until)
+    ).rowcount
 
 
 def recover_abandoned(conn: Connection) -> int:

@@ -136,6 +136,8 @@ outbox = Table(
     Column("result_channel", String(32)),
     Column("result_ts", String(32)),
     Column("last_error", Text),
+    # 0 (roots, company announcements, DMs) before 1 (thread chatter) within a channel's pace; see store/outbox.py.
+    Column("priority", Integer, nullable=False, server_default="1"),
     Index("ix_outbox_pending", "state", "next_attempt_at"),
     Index("ix_outbox_ordering", "ordering_key", "state", "id"),
     Index("ix_outbox_incident", "incident_number", "state"),

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ("ack_under_load.py", ["--smoke"], "update      5 |"),
     ("big_history.py", ["--smoke", "--requests", "20"], "scheduler tick"),
     ("ack_under_load.py", ["--smoke", "--db", "postgresql"], "update      5 |"),
+    ("burst.py", ["--incidents", "3"], "all 3 roots after"),
 ])  # fmt: skip
 def test_benchmark_runs(script: str, args: list[str], says: str) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=ROOT,

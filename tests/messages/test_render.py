@@ -368,3 +368,20 @@ def test_every_channel_renderer_is_valid_with_hostile_and_huge_text() -> None:
     valid(resolved_post(inc, actor="U1"))
     valid(company_resolved(inc))
     assert dates_in(all_text(root_message(inc, public_url=URL, now=later(3))))
+
+
+def test_a_long_update_is_cut_in_its_posts_with_a_link_to_the_whole_text() -> None:
+    long = "word " * 8_000  # 40,000 characters, Slack's own limit for the command text
+    inc = incident()
+    inc.post_update(text=long, actor="U1", now=later(1), policy=POLICY)
+    page = f"{URL}/incidents/{inc.label}"
+    for msg in (
+        update_post(inc, text=long, actor="U1", status_changed_from=None, public_url=URL),
+        company_update(inc, text=long, actor="U1", public_url=URL),
+        root_message(inc, public_url=URL, now=later(2)),
+    ):
+        shown = all_text(valid(msg))
+        assert f"<{page}#timeline|Read the full text on the incident page>" in shown
+        assert "word word" in shown and "…" in shown
+    short = all_text(valid(update_post(inc, text="Found it", actor="U1", status_changed_from=None, public_url=URL)))
+    assert "full text" not in short

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from incidentbot.slack.delivery.references import RootNotReady, ThreadMoving, re
 from incidentbot.slack.delivery.repairs import JoinFailed, repair
 from incidentbot.slack.directory import ChannelDirectory
 from incidentbot.store.database import Database
-from incidentbot.store.outbox import OutboxRow
+from incidentbot.store.outbox import URGENT, OutboxRow
 from incidentbot.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Deliverer:
             owner=owner, clock=clock, new_uow=lambda: UnitOfWork(db, id_prefix=id_prefix),
             read_uow=lambda: UnitOfWork(db, id_prefix=id_prefix, readonly=True),
         )  # fmt: skip
+        self._renewed = time.monotonic()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -99,26 +101,44 @@ class Deliverer:
                         "against Slack before it is posted again", count)
 
     def _run(self) -> None:
-        in_flight: set[Future[None]] = set()
+        in_flight: dict[Future[None], int] = {}  # → the row's priority
         while not self._stop.is_set():
-            in_flight = {f for f in in_flight if not f.done()}
+            self._heartbeat()
+            in_flight = {f: p for f, p in in_flight.items() if not f.done()}
             free = self._workers - len(in_flight)
+            # One worker is kept for urgent rows: chatter waiting out a channel's pace never holds up a root.
+            chatter = sum(1 for p in in_flight.values() if p != URGENT)
             claimed: list[OutboxRow] = []
             if free > 0:
                 try:
-                    claimed = self._claim(free)
+                    claimed = self._claim(free, urgent_only=1 < self._workers <= chatter + 1)
                 except Exception:
                     log.exception("could not claim outbox rows; retrying shortly")
             assert self._pool is not None
             for row in claimed:
-                in_flight.add(self._pool.submit(self._deliver_logged, row))
+                in_flight[self._pool.submit(self._deliver_logged, row)] = row.priority
             if claimed:
                 continue
-            self._wake.wait(0.05 if in_flight else self._poll)
+            self._wake.wait(0.05 if in_flight else min(self._poll, self._beat))
             self._wake.clear()
 
-    def _claim(self, limit: int) -> list[OutboxRow]:
-        return deliveries.claim(self._dctx, lease=self._lease, limit=limit)
+    @property
+    def _beat(self) -> float:
+        return self._lease.total_seconds() / 3
+
+    def _heartbeat(self) -> None:
+        """Every third of a lease, extend the leases of the rows being delivered here: leases can be short (a
+        dead process's rows are taken over soon) without a slow delivery ever being taken from a live one."""
+        if time.monotonic() - self._renewed < self._beat:
+            return
+        try:
+            deliveries.renew_leases(self._dctx, lease=self._lease)
+            self._renewed = time.monotonic()
+        except Exception:
+            log.exception("could not renew the outbox leases; trying again shortly")
+
+    def _claim(self, limit: int, *, urgent_only: bool = False) -> list[OutboxRow]:
+        return deliveries.claim(self._dctx, lease=self._lease, limit=limit, urgent_only=urgent_only)
 
     # ----- one row -------------------------------------------------------------------------------------
 
@@ -154,7 +174,7 @@ class Deliverer:
                     deliveries.delivered(self._dctx, row, channel=args["channel"], ts=found)
                     return
             if row.method == "chat.postMessage":
-                self._pacer.wait(args["channel"])
+                self._pacer.wait(args["channel"], row.priority)
             response = self._call(row.method, args)
         except RootNotReady as missing:
             self._settle(row, Verdict(Action.FAIL, str(missing)), notify=False)  # the root's failure told people

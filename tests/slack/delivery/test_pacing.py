@@ -31,6 +31,8 @@ class FakeTime:
 def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     clock = FakeTime()
     monkeypatch.setattr(pacing, "time", clock)
+    # One thread at a time in these tests: a pause in the pacer's turn passes fake time instead of waiting.
+    monkeypatch.setattr(ChannelPacer, "_pause", lambda self, seconds: clock.sleep(seconds or 0.0))
     return clock
 
 
@@ -111,3 +113,27 @@ def test_cooldown_holds_a_method_for_its_retry_after(fake_time: FakeTime) -> Non
     assert cooldown.remaining("chat.postMessage") == pytest.approx(1)
     fake_time.now += 1
     assert cooldown.remaining("chat.postMessage") == 0
+
+
+def test_an_urgent_post_takes_the_next_token_before_chatter_that_was_waiting() -> None:
+    """Real threads: with three replies already waiting for the channel, a root arriving last goes first."""
+    pacer = ChannelPacer(interval=0.1, burst=1)
+    pacer.wait("C1")  # the burst is spent: everyone now waits for a token
+    order: list[str] = []
+    lock = threading.Lock()
+
+    def post(name: str, priority: int) -> None:
+        pacer.wait("C1", priority)
+        with lock:
+            order.append(name)
+
+    chatter = [threading.Thread(target=post, args=(f"reply{i}", 1)) for i in range(3)]
+    for thread in chatter:
+        thread.start()
+        time.sleep(0.01)  # each arrives in turn
+    root = threading.Thread(target=post, args=("root", 0))
+    root.start()
+    for thread in [*chatter, root]:
+        thread.join()
+    assert order == ["root", "reply0", "reply1", "reply2"]
+    assert pacer.wait("C2", 0) == 0  # another channel is not held up
