@@ -1,8 +1,8 @@
 """A priority on outbox rows: within a channel's pace, roots, company announcements and DMs go before thread
 chatter (a notification never waits behind a runbook link); order within one incident is unchanged.
 
-Revision ID: 0007
-Revises: 0006_record
+Revision ID: 0008
+Revises: 0007_surfaces
 Create Date: 2026-11-30 11:30:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006_record"
+revision: str = "0008"
+down_revision: str | None = "0007_surfaces"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
