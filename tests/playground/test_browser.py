@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,12 @@ def test_declare_click_handoff_and_form_in_the_browser(playground_process: Any, 
     dialog.get_by_label("Summary").fill("Search is slow")
     dialog.get_by_label("Division").fill("search")
     page.screenshot(path=tmp_path / "4-form.png")
+    # As in Slack, a required input left empty stops the form from being sent (the browser says so).
+    dialog.get_by_label("Summary").fill("")
+    dialog.get_by_role("button", name="Declare").click()
+    expect(dialog).to_contain_text("Declare an outage")
+    assert dialog.get_by_label("Summary").evaluate("e => e.validity.valueMissing")
+    dialog.get_by_label("Summary").fill("Search is slow")
     dialog.get_by_role("button", name="Declare").click()
     expect(dialog).to_contain_text("Outage declared")
     dialog.get_by_role("button", name="Close").click()
@@ -124,3 +131,43 @@ def test_checkout_scenario_plays_a_whole_game_day(playground_process: Any, page:
     open_channel(page, "checkout-outage")
     expect(page.locator(".message", has_text="OUT-1").first).to_contain_text("resolved")
     page.screenshot(path=tmp_path / "scenario.png")
+
+
+def test_the_postmortem_form_opens_as_a_modal_and_saves_an_edit(playground_process: Any, page: Page,
+                                                                tmp_path: Path) -> None:  # fmt: skip
+    play = playground_process()
+    page.goto(play.url)
+    send(page, "/outage declare --division checkout --sev 2 Checkout fails for card payments")
+    open_channel(page, "checkout-outage")
+    send(page, "/outage resolve Rolled back card-router")
+    page.locator(".note").get_by_role("button", name="Confirm").last.click()
+    wait_api(play, "/incidents/OUT-1", lambda d: d["status"] == "resolved")
+
+    # /outage postmortem answers with the draft and an "Edit postmortem" button that opens the form as a modal.
+    send(page, "/outage postmortem OUT-1")
+    answer = page.locator(".note", has_text="Postmortem draft for OUT-1").last
+    expect(answer).to_contain_text("Still empty")
+    answer.get_by_role("button", name="Edit postmortem").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("#modal-title")).to_have_text("Postmortem OUT-1")
+    went_well = dialog.get_by_label("What went well?")
+    expect(went_well).to_have_value("")
+    expect(dialog.get_by_label("Summary")).to_have_value(re.compile(r"OUT-1: Checkout fails for card payments"))
+    went_well.fill("The rollback took four minutes.\nCarol found the cause in the logs.")
+    page.screenshot(path=tmp_path / "postmortem-modal.png")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+
+    document = wait_api(play, "/incidents/OUT-1/postmortem",
+                        lambda d: any(s["key"] == "what-went-well" and s["edited"] for s in d["sections"]))
+    section = next(s for s in document["sections"] if s["key"] == "what-went-well")
+    assert section["text"] == "The rollback took four minutes.\nCarol found the cause in the logs."
+    assert "Carol found the cause in the logs." in document["markdown"]
+    # Untouched sections stay as the bot generated them, and reopening the form shows the saved text.
+    assert not next(s for s in document["sections"] if s["key"] == "summary")["edited"]
+    answer.get_by_role("button", name="Edit postmortem").click()
+    expect(dialog.get_by_label("What went well?")).to_have_value(section["text"])
+    # The title and the buttons stay in view while the long form scrolls between them.
+    expect(dialog.get_by_role("button", name="Save")).to_be_in_viewport()
+    page.keyboard.press("Escape")
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
