@@ -171,3 +171,32 @@ def test_the_postmortem_form_opens_as_a_modal_and_saves_an_edit(playground_proce
     expect(dialog.get_by_role("button", name="Save")).to_be_in_viewport()
     page.keyboard.press("Escape")
     expect(page.locator("#modal-backdrop")).to_be_hidden()
+
+
+def test_the_teams_configuration_file_is_used_but_for_what_the_playground_owns(playground_process: Any, page: Page,
+                                                                               tmp_path: Path) -> None:  # fmt: skip
+    config = tmp_path / "team.toml"
+    config.write_text('public_url = "https://incidents.example.com"\nid_prefix = "INC"\ntimezone = "Europe/Paris"\n'
+                      '[[divisions]]\nname = "payments"\n[[divisions]]\nname = "search"\nchannel = "search-fire"\n')
+    play = playground_process("--config", str(config))
+    assert f"using the configuration in {config}" in play.output()
+    page.goto(play.url)
+
+    # The declare form offers the team's divisions as a menu.
+    send(page, "/outage declare")
+    dialog = page.get_by_role("dialog")
+    division = dialog.get_by_label("Division")
+    expect(division.locator("option")).to_have_text(["Choose…", "payments", "search"])
+    dialog.get_by_label("Summary").fill("Search is slow")
+    division.select_option("search")
+    page.screenshot(path=tmp_path / "config-form.png")
+    dialog.get_by_role("button", name="Declare").click()
+    expect(dialog).to_contain_text("Outage declared")
+    page.keyboard.press("Escape")
+
+    # The team's prefix and channels; the links lead to this playground's bot, not to the team's public_url.
+    declared = wait_api(play, "/incidents/INC-1", lambda d: d["division"] == "search")
+    assert declared["url"].startswith(play.bot_url), declared["url"]
+    open_channel(page, "search-fire")
+    root = page.locator(".message", has_text="INC-1").first
+    expect(root.get_by_role("link", name="Incident page")).to_have_attribute("href", f"{play.bot_url}/incidents/INC-1")
