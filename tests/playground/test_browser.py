@@ -126,11 +126,23 @@ def test_checkout_scenario_plays_a_whole_game_day(playground_process: Any, page:
     for kind in ("declared", "update", "note", "handoff_accepted", "severity_changed", "resolved"):
         assert kind in kinds, kinds
     assert kinds.count("handoff_accepted") == 2
+    # The commander opened the postmortem form and answered two of its questions; the rest is still to fill.
+    document = play.api("/incidents/OUT-1/postmortem")
+    edited = {s["key"]: s["text"] for s in document["sections"] if s["edited"]}
+    assert sorted(edited) == ["how-it-happened", "what-went-well"], edited
+    assert "the rollback took 4 minutes" in edited["what-went-well"]
+    assert "scenario 16/17: bob submits the form (how-it-happened, what-went-well)" in play.output()
+    assert "scenario 17/17: bob /outage postmortem OUT-1" in play.output()
     page.goto(play.url)
     expect(page.get_by_role("status").filter(has_text="scenario")).to_contain_text("finished with 0 problem(s)")
     open_channel(page, "checkout-outage")
     expect(page.locator(".message", has_text="OUT-1").first).to_contain_text("resolved")
     page.screenshot(path=tmp_path / "scenario.png")
+    # Acting as bob, the page shows the postmortem answers he saw, the last one with two questions answered.
+    act_as(page, "bob")
+    expect(page.locator(".note", has_text="Postmortem draft for OUT-1")).to_have_count(2)
+    expect(page.locator(".note", has_text="Postmortem draft for OUT-1").last).to_contain_text("Still empty (5)")
+    page.screenshot(path=tmp_path / "scenario-postmortem.png")
 
 
 def test_the_postmortem_form_opens_as_a_modal_and_saves_an_edit(playground_process: Any, page: Page,
@@ -147,6 +159,9 @@ def test_the_postmortem_form_opens_as_a_modal_and_saves_an_edit(playground_proce
     send(page, "/outage postmortem OUT-1")
     answer = page.locator(".note", has_text="Postmortem draft for OUT-1").last
     expect(answer).to_contain_text("Still empty")
+    # The draft is in code blocks, shown as typed (Slack formats nothing inside them): no italics.
+    expect(answer.locator("pre").first).to_contain_text("## What went well?\n\n_to fill in_")
+    expect(answer.locator("pre i")).to_have_count(0)
     answer.get_by_role("button", name="Edit postmortem").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.locator("#modal-title")).to_have_text("Postmortem OUT-1")

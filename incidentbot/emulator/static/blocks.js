@@ -23,8 +23,24 @@ const Blocks = (() => {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
-  // Slack mrkdwn → safe HTML. Slack escapes &, < and > in text; <…> are links and mentions.
+  // Slack mrkdwn → safe HTML. Slack escapes &, < and > in text; <…> are links and mentions. Inside ```code
+  // blocks``` and `code` nothing is formatted (Slack shows _x_ and *x* there as typed).
   function mrkdwn(text, names) {
+    return text.split(/(```[\s\S]*?```)/g).map((part, i) => (i % 2
+      ? `<pre>${verbatim(part.slice(3, -3).replace(/^\n/, ""), names)}</pre>` : formatted(part, names))).join("");
+  }
+
+  function verbatim(text, names) {
+    return text.split(/(<[^<>]+>)/g).map((part, i) => (i % 2 ? special(part.slice(1, -1), names)
+      : escapeHtml(unescapeSlack(part)))).join("");
+  }
+
+  function formatted(text, names) {
+    return text.split(/(`[^`\n]+`)/g).map((part, i) => (i % 2 ? `<code>${verbatim(part.slice(1, -1), names)}</code>`
+      : linked(part, names))).join("");
+  }
+
+  function linked(text, names) {
     const parts = [];
     const re = /<([^<>]+)>/g;
     let last = 0, m;
@@ -43,8 +59,6 @@ const Blocks = (() => {
 
   function inline(raw) {
     let html = escapeHtml(unescapeSlack(raw));
-    html = html.replace(/```([\s\S]*?)```/g, (_, code) => `<pre>${code.replace(/^\n/, "")}</pre>`);
-    html = html.replace(/`([^`\n]+)`/g, "<code>$1</code>");
     html = html.replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, "$1<b>$2</b>");
     html = html.replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/g, "$1<i>$2</i>");
     html = html.replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, "$1<s>$2</s>");
