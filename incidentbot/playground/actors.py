@@ -76,8 +76,9 @@ class ScenarioRunner:
         else:
             channel = self._wait(lambda: self._channel(user, step.channel), f"the channel {step.channel!r}")
             answer = self._send(user, channel, self._filled(step.run or ""))
-            declared = _DECLARED.search(json.dumps(answer.body) if answer is not None else "")
-            self.incident = declared.group(1) if declared else self.incident
+            if answer is not None and (step.run or "").split()[:2] == ["/outage", "declare"]:
+                declared = _DECLARED.search(json.dumps(answer.body))
+                self.incident = declared.group(1) if declared else self.incident
         if answer is not None and not answer.ok:
             raise StepFailed(answer.error)
 
