@@ -41,8 +41,9 @@ def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]
     }
 
 
-def _person(user: str) -> dict[str, str]:
-    return {"id": user, "username": user.lower(), "team_id": TEAM_ID}
+def _person(user: str, name: str | None = None) -> dict[str, str]:
+    username = name or user.lower()
+    return {"id": user, "username": username, "name": username, "team_id": TEAM_ID}
 
 
 def slash_command(text: str, *, user: str, user_name: str, channel_id: str, channel_name: str, response_url: str,
@@ -68,18 +69,25 @@ def block_action(action: dict[str, Any], *, user: str, response_url: str, trigge
     return urlencode({"payload": json.dumps(payload)})
 
 
-def view_submission(view: dict[str, Any], values: dict[str, Any], *, user: str, trigger_id: str) -> str:
-    """A modal's Submit: ``view`` as the app last set it (with id and hash), ``values`` its inputs' state."""
-    submitted = {
-        "id": view["id"], "team_id": TEAM_ID, "type": "modal", "callback_id": view.get("callback_id", ""),
-        "private_metadata": view.get("private_metadata", ""), "hash": view.get("hash", ""),
-        "state": {"values": values}, "blocks": view.get("blocks", []), "title": view.get("title"),
-    }  # fmt: skip
+def view_submission(view: dict[str, Any], values: dict[str, Any], *, user: str, trigger_id: str,
+                    user_name: str | None = None) -> str:  # fmt: skip
+    """A modal's Submit, shaped as Slack sends it: ``view`` is the view as the app last set it, with every field
+    views.open/update answered (id, hash, root_view_id, app_id, bot_id, ...), and ``state.values`` holds the
+    inputs as {block_id: {action_id: {"type", "value" | "selected_option" | ...}}} (an empty text input is null)."""
+    submitted = {**_VIEW_DEFAULTS, **view, "team_id": TEAM_ID, "state": {"values": values}}
     payload = {
-        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "emulated"}, "user": _person(user),
+        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "emulated"}, "user": _person(user, user_name),
         "api_app_id": APP_ID, "token": "emulator", "trigger_id": trigger_id, "view": submitted,
+        "response_urls": [], "is_enterprise_install": False, "enterprise": None,
     }  # fmt: skip
     return urlencode({"payload": json.dumps(payload)})
+
+
+_VIEW_DEFAULTS: dict[str, Any] = {
+    "type": "modal", "callback_id": "", "private_metadata": "", "hash": "", "blocks": [], "title": None,
+    "close": None, "submit": None, "clear_on_close": False, "notify_on_close": False, "external_id": "",
+    "previous_view_id": None, "root_view_id": None, "app_id": APP_ID, "app_installed_team_id": TEAM_ID,
+}  # fmt: skip
 
 
 def new_trigger_id() -> str:

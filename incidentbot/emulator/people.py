@@ -101,7 +101,8 @@ class People:
             modal = self._modals.get(user)
         if modal is None or modal.view_id != view_id:
             return Answer(409, {}, "that form is no longer open")
-        answer = self.link.post(view_submission(modal.view, values, user=user, trigger_id=new_trigger_id()))
+        answer = self.link.post(view_submission(modal.view, values, user=user, trigger_id=new_trigger_id(),
+                                                user_name=self._name(user)))  # fmt: skip
         self._after_submit(user, modal, answer)
         return answer
 

@@ -3,16 +3,20 @@ command or clicks the button, through the emulator exactly as a person on the pa
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from incidentbot.emulator.forms import FormError, form_values
 from incidentbot.emulator.people import People
 from incidentbot.emulator.ui import SlackEmulator
 from incidentbot.playground.scenario import DM, Scenario, Step
 
 FIND_TIMEOUT = 15.0  # seconds to wait for a channel the bot creates, or a button it posts, to appear
+_DECLARED = re.compile(r"\b([A-Z]{1,10}-\d+) declared\b")
 
 
 class StepFailed(Exception):
@@ -31,6 +35,7 @@ class ScenarioRunner:
         self.say = say
         self.done = threading.Event()
         self.problems: list[str] = []
+        self.incident = ""  # the id of the outage the scenario declared last: {incident} in a step's run
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._play, name="scenario", daemon=True)
 
@@ -51,7 +56,8 @@ class ScenarioRunner:
                     return
                 try:
                     self._act(step)
-                    self.say(f"scenario {step.number}/{total}: {step.actor} {step.run or 'clicks ' + str(step.click)}")
+                    doing = step.doing.replace("{incident}", self.incident or "{incident}")
+                    self.say(f"scenario {step.number}/{total}: {step.actor} {doing}")
                 except StepFailed as exc:
                     self.problems.append(f"{step.describe()}: {exc}")
                     self.say(f"scenario {step.describe()} failed: {exc}")
@@ -65,11 +71,33 @@ class ScenarioRunner:
             button = self._wait(lambda: self._button(user, step.click or ""), f"a button {step.click!r}")
             where = {k: button[k] for k in ("message_ts", "note") if k in button}
             answer = self.people.click(user, button["channel"], button, **where)
+        elif step.submit is not None:
+            answer = self._submit(user, dict(step.submit))
         else:
             channel = self._wait(lambda: self._channel(user, step.channel), f"the channel {step.channel!r}")
-            answer = self._send(user, channel, step.run or "")
+            answer = self._send(user, channel, self._filled(step.run or ""))
+            if answer is not None and (step.run or "").split()[:2] == ["/outage", "declare"]:
+                declared = _DECLARED.search(json.dumps(answer.body))
+                self.incident = declared.group(1) if declared else self.incident
         if answer is not None and not answer.ok:
             raise StepFailed(answer.error)
+
+    def _filled(self, run: str) -> str:
+        if "{incident}" in run and not self.incident:
+            raise StepFailed("{incident} names the outage the scenario declared, and it has declared none yet")
+        return run.replace("{incident}", self.incident)
+
+    def _submit(self, user: str, filled: dict[str, str]) -> Any:
+        modal = self._wait(lambda: self.people.modal(user), "a form in front of them")
+        try:
+            values = form_values(modal.view, filled)
+        except FormError as exc:
+            raise StepFailed(str(exc)) from None
+        answer = self.people.submit(user, modal.view_id, values)
+        errors = answer.body.get("errors") if answer.body.get("response_action") == "errors" else None
+        if errors:
+            raise StepFailed("the form was refused: " + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        return answer
 
     def _send(self, user: str, channel: str, text: str) -> Any:
         if not text.startswith("/"):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
-from incidentbot.config import ConfigError
+from incidentbot.config import BotConfig, ConfigError
 
 
 def add_playground(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,5 +30,27 @@ def run(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario) if args.scenario else None
     except ScenarioError as error:
         raise ConfigError(str(error)) from None
-    return run_playground(host=args.host, port=args.port, scenario=scenario, speed=args.speed,
+    config, path = team_config(args.config)
+    if path is not None:
+        print(f"incidentbot playground: using the configuration in {path}", flush=True)
+    return run_playground(host=args.host, port=args.port, scenario=scenario, speed=args.speed, config=config,
                           log_level=args.log_level, say=lambda line: print(line, flush=True))  # fmt: skip
+
+
+def team_config(given: Path | None) -> tuple[BotConfig | None, Path | None]:
+    """The team's configuration file, found as the other commands find it: ``--config``, else
+    ``INCIDENTBOT_CONFIG`` (the one variable read here), else ./incidentbot.toml when present; None: defaults."""
+    from incidentbot.config.loading import DEFAULT_CONFIG_FILE, load_config
+
+    named = os.environ.get("INCIDENTBOT_CONFIG", "").strip()
+    if given is not None:
+        path: Path | None = given
+    elif named:
+        path = Path(named).expanduser()
+        if not path.exists():
+            raise ConfigError("configuration file not found (named by INCIDENTBOT_CONFIG)", source=named)
+    else:
+        path = Path(DEFAULT_CONFIG_FILE) if Path(DEFAULT_CONFIG_FILE).is_file() else None
+    if path is None:
+        return None, None
+    return load_config(path), path.absolute()

@@ -3,7 +3,9 @@ app, handlers, outbox and scheduler as `serve`) on the next free port, on a SQLi
 
 The bot reaches the emulator through its Slack API URL exactly as it reaches Slack (DESIGN.md section 8), and the
 emulator reaches the bot through its request URL with signed requests, as Slack does. No environment variable is
-read: the settings are built here, with a signing secret made up for this run.
+read: the settings are built here, with a signing secret made up for this run. A team's own configuration file
+(``incidentbot playground --config FILE``: divisions, cadence, time zone...) is used as given, but for what the
+playground owns: the Slack URL and tokens, the SQLite file, and ``public_url`` (the bot's own port).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from incidentbot.bootstrap import Bot, Options, build_bot
-from incidentbot.config import ConfigError, Env, Settings, config_from_mapping
+from incidentbot.config import BotConfig, ConfigError, Env, Settings, config_from_mapping
 from incidentbot.emulator.people import People
 from incidentbot.emulator.ui import SlackEmulator
 from incidentbot.playground.actors import ScenarioRunner
@@ -58,8 +60,10 @@ def free_port(host: str) -> int:
         return port
 
 
-def start_playground(*, host: str, port: int, folder: Path, bot_port: int | None = None) -> Playground:
-    """Start the emulator (its page and Web API) and build the bot; the caller serves ``bot.web`` on bot_url."""
+def start_playground(*, host: str, port: int, folder: Path, bot_port: int | None = None,
+                     config: BotConfig | None = None) -> Playground:  # fmt: skip
+    """Start the emulator (its page and Web API) and build the bot; the caller serves ``bot.web`` on bot_url.
+    ``config`` is the team's configuration (None: the defaults)."""
     slack = SlackEmulator(token=BOT_TOKEN, host=host, port=port)
     try:
         slack.start()
@@ -69,7 +73,8 @@ def start_playground(*, host: str, port: int, folder: Path, bot_port: int | None
         bot_port = bot_port or free_port(host)
         bot_url = f"http://{host}:{bot_port}"
         secret = secrets.token_hex(16)
-        bot = build_bot(_settings(slack, bot_url, secret, folder), Options(poll_interval=0.2, tick_interval=1.0))
+        settings = _settings(slack, bot_url, secret, folder, config)
+        bot = build_bot(settings, Options(poll_interval=0.2, tick_interval=1.0))
     except BaseException:
         slack.stop()
         raise
@@ -79,13 +84,16 @@ def start_playground(*, host: str, port: int, folder: Path, bot_port: int | None
     return Playground(slack=slack, bot=bot, bot_url=bot_url, folder=folder)
 
 
-def _settings(slack: SlackEmulator, bot_url: str, secret: str, folder: Path) -> Settings:
+def _settings(slack: SlackEmulator, bot_url: str, secret: str, folder: Path, config: BotConfig | None) -> Settings:
     env = Env(
         slack_bot_token=SecretStr(BOT_TOKEN), slack_signing_secret=SecretStr(secret), slack_app_token=None,
         slack_api_url=slack.url, database_url=f"sqlite:///{folder / 'playground.db'}", incidentbot_config=None,
         incidentbot_api_token=None,
     )  # fmt: skip
-    bot_config = config_from_mapping({"public_url": bot_url}, base_dir=folder, source="the playground")
+    if config is None:
+        bot_config = config_from_mapping({"public_url": bot_url}, base_dir=folder, source="the playground")
+    else:  # links in messages must lead to this bot, whatever the team's public_url says
+        bot_config = config.model_copy(update={"public_url": bot_url})
     return Settings(env=env, bot=bot_config, config_path=None)
 
 
@@ -116,10 +124,10 @@ def serve(playground: Playground, *, log_level: str, on_ready: Callable[[], None
 
 
 def run_playground(*, host: str, port: int, scenario: Scenario | None, speed: float, log_level: str,
-                   say: Callable[[str], None] = print) -> int:  # fmt: skip
+                   say: Callable[[str], None] = print, config: BotConfig | None = None) -> int:  # fmt: skip
     logging.getLogger("incidentbot").setLevel(log_level)
     with tempfile.TemporaryDirectory(prefix="incidentbot-playground-") as tmp:
-        playground = start_playground(host=host, port=port, folder=Path(tmp))
+        playground = start_playground(host=host, port=port, folder=Path(tmp), config=config)
         # uvicorn stops gracefully on SIGTERM, then raises the signal again: ending with SystemExit instead of dying
         # by the signal lets the temporary folder (the database) be removed. Ctrl-C ends with KeyboardInterrupt.
         signal.signal(signal.SIGTERM, _exit_quietly)

@@ -14,6 +14,13 @@
     as = "bob"
     click = "Accept"             # instead of run: the newest button with this label (or action id) they see
 
+    [[steps]]
+    after = "1m"
+    as = "bob"
+    submit = { what-went-well = "The rollback took 4 minutes" }   # instead of run: fill in and submit the form
+                                 # open in front of them (inputs by block id or label; the others keep their values)
+
+In a run, ``{incident}`` is the id of the outage the scenario declared last (e.g. ``/outage postmortem {incident}``).
 A name without ".toml" is a scenario shipped in incidentbot/playground/scenarios/. Every `/outage declare` of a
 scenario is a drill: `--drill` is added when missing.
 """
@@ -30,7 +37,8 @@ from typing import Any
 from incidentbot.durations import parse_duration
 
 PEOPLE = ("alice", "bob", "carol", "dave")
-STEP_KEYS = {"after", "as", "in", "run", "click"}
+STEP_KEYS = {"after", "as", "in", "run", "click", "submit"}
+ACTIONS = ("run", "click", "submit")
 TOP_KEYS = {"name", "description", "steps"}
 DM = "dm"
 _CHANNEL = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
@@ -48,9 +56,16 @@ class Step:
     channel: str
     run: str | None
     click: str | None
+    submit: tuple[tuple[str, str], ...] | None = None  # (input, text) pairs
 
     def describe(self) -> str:
-        return f"step {self.number} ({self.actor}: {self.run or 'click ' + repr(self.click)})"
+        return f"step {self.number} ({self.actor}: {self.doing})"
+
+    @property
+    def doing(self) -> str:
+        if self.submit is not None:
+            return "submits the form (" + ", ".join(key for key, _ in self.submit) + ")"
+        return self.run or f"clicks {self.click}"
 
 
 @dataclass(frozen=True)
@@ -114,8 +129,9 @@ def _step(raw: Any, number: int, source: str) -> Step:
     if actor not in PEOPLE:
         raise ScenarioError(f"{where}.as: {actor!r} is not a person here; use one of {', '.join(PEOPLE)}")
     run, click = raw.get("run"), raw.get("click")
-    if (run is None) == (click is None):
-        raise ScenarioError(f"{where}: give exactly one of run (a command or text) and click (a button's label)")
+    if sum(raw.get(key) is not None for key in ACTIONS) != 1:
+        raise ScenarioError(f"{where}: give exactly one of run (a command or text), click (a button's label) and "
+                            "submit (a form's inputs)")  # fmt: skip
     for key, value in (("run", run), ("click", click)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ScenarioError(f"{where}.{key}: must be non-empty text")
@@ -123,7 +139,16 @@ def _step(raw: Any, number: int, source: str) -> Step:
         raise ScenarioError(f"{where}.run: simulated people cannot fill the declare form; give the flags and a "
                             "summary, e.g. /outage declare --division checkout --sev 2 Checkout fails")
     return Step(number=number, after=_after(raw.get("after", 0), where), actor=actor,
-                channel=_channel(raw.get("in", "general"), where), run=_drill(run), click=click)  # fmt: skip
+                channel=_channel(raw.get("in", "general"), where), run=_drill(run), click=click,
+                submit=_submit(raw.get("submit"), where))  # fmt: skip
+
+
+def _submit(value: Any, where: str) -> tuple[tuple[str, str], ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value or not all(isinstance(v, str) for v in value.values()):
+        raise ScenarioError(f'{where}.submit: a table of inputs and their text, e.g. {{ summary = "Checkout fails" }}')
+    return tuple((str(k), v) for k, v in value.items())
 
 
 def _after(value: Any, where: str) -> float:

@@ -18,9 +18,11 @@ def test_the_shipped_checkout_scenario_covers_a_whole_game_day() -> None:
     scenario = load_scenario("checkout")
     runs = " ".join(s.run or "" for s in scenario.steps)
     for command in ("/outage declare", "/outage update", "/outage commander @bob", "/outage ack", "/outage sev 1",
-                    "/outage resolve", "/outage postmortem"):
+                    "/outage resolve", "/outage postmortem {incident}"):
         assert command in runs, command
-    assert [s.click for s in scenario.steps if s.click] == ["Accept", "Confirm"]
+    assert [s.click for s in scenario.steps if s.click] == ["Accept", "Confirm", "Edit postmortem"]
+    submitted = [dict(s.submit) for s in scenario.steps if s.submit]
+    assert [sorted(filled) for filled in submitted] == [["how-it-happened", "what-went-well"]]
     assert all("--drill" in (s.run or "") for s in scenario.steps if (s.run or "").startswith("/outage declare"))
     assert 60 < scenario.length < 900
 
@@ -28,13 +30,17 @@ def test_the_shipped_checkout_scenario_covers_a_whole_game_day() -> None:
 def test_a_declaration_becomes_a_drill_and_times_are_durations() -> None:
     scenario = parse_scenario(
         '[[steps]]\nafter = "90s"\nas = "bob"\nin = "#general"\nrun = "/outage declare --sev 2 Broken"\n'
-        '[[steps]]\nafter = 5\nas = "carol"\nin = "dm"\nclick = "Accept"\n',
+        '[[steps]]\nafter = 5\nas = "carol"\nin = "dm"\nclick = "Accept"\n'
+        '[[steps]]\nas = "carol"\nsubmit = { summary = "Broken", "What went well?" = "All of it" }\n',
         source="mine.toml",
     )
-    first, second = scenario.steps
+    first, second, third = scenario.steps
     assert (first.after, first.actor, first.channel, first.run) == (90, "bob", "general",
                                                                     "/outage declare --drill --sev 2 Broken")
     assert (second.after, second.channel, second.click, second.run) == (5, "dm", "Accept", None)
+    assert (third.after, third.submit, third.run, third.click) == (
+        0, (("summary", "Broken"), ("What went well?", "All of it")), None, None)
+    assert third.describe() == "step 3 (carol: submits the form (summary, What went well?))"
     assert scenario.name == "mine"
 
 
@@ -43,6 +49,9 @@ def test_a_declaration_becomes_a_drill_and_times_are_durations() -> None:
     [
         ("name = 'x'\n", "mine.toml: no [[steps]]"),
         ("[[steps]]\nas = 'alice'\n", "steps[1]: give exactly one of run"),
+        ("[[steps]]\nas = 'alice'\nrun = 'x'\nsubmit = { a = 'b' }\n", "steps[1]: give exactly one of run"),
+        ("[[steps]]\nas = 'alice'\nsubmit = { a = 1 }\n", "steps[1].submit: a table of inputs and their text"),
+        ("[[steps]]\nas = 'alice'\nsubmit = 'x'\n", "steps[1].submit: a table of inputs and their text"),
         ("[[steps]]\nas = 'alice'\nrun = 'x'\nclick = 'y'\n", "steps[1]: give exactly one of run"),
         (STEP + "[[steps]]\nas = 'zoe'\nrun = 'x'\n", "steps[2].as: 'zoe' is not a person here"),
         (STEP + "[[steps]]\nas = 'bob'\nrun = 'x'\nafter = 'soon'\n", 'steps[2].after: "soon" is not a duration'),

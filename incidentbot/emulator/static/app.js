@@ -205,6 +205,10 @@ const App = (() => {
         values: Inputs.read($("modal-blocks")) });
     });
     $("modal-cancel").addEventListener("click", () => post("close", { user: view.user }));
+    $("modal-x").addEventListener("click", () => post("close", { user: view.user }));
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !$("modal-backdrop").hidden) post("close", { user: view.user });
+    });
     for (const b of document.querySelectorAll("[data-fault]")) {
       b.addEventListener("click", () => post("fault", { kind: b.dataset.fault }));
     }

@@ -23,8 +23,24 @@ const Blocks = (() => {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
-  // Slack mrkdwn → safe HTML. Slack escapes &, < and > in text; <…> are links and mentions.
+  // Slack mrkdwn → safe HTML. Slack escapes &, < and > in text; <…> are links and mentions. Inside ```code
+  // blocks``` and `code` nothing is formatted (Slack shows _x_ and *x* there as typed).
   function mrkdwn(text, names) {
+    return text.split(/(```[\s\S]*?```)/g).map((part, i) => (i % 2
+      ? `<pre>${verbatim(part.slice(3, -3).replace(/^\n/, ""), names)}</pre>` : formatted(part, names))).join("");
+  }
+
+  function verbatim(text, names) {
+    return text.split(/(<[^<>]+>)/g).map((part, i) => (i % 2 ? special(part.slice(1, -1), names)
+      : escapeHtml(unescapeSlack(part)))).join("");
+  }
+
+  function formatted(text, names) {
+    return text.split(/(`[^`\n]+`)/g).map((part, i) => (i % 2 ? `<code>${verbatim(part.slice(1, -1), names)}</code>`
+      : linked(part, names))).join("");
+  }
+
+  function linked(text, names) {
     const parts = [];
     const re = /<([^<>]+)>/g;
     let last = 0, m;
@@ -43,8 +59,6 @@ const Blocks = (() => {
 
   function inline(raw) {
     let html = escapeHtml(unescapeSlack(raw));
-    html = html.replace(/```([\s\S]*?)```/g, (_, code) => `<pre>${code.replace(/^\n/, "")}</pre>`);
-    html = html.replace(/`([^`\n]+)`/g, "<code>$1</code>");
     html = html.replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, "$1<b>$2</b>");
     html = html.replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/g, "$1<i>$2</i>");
     html = html.replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, "$1<s>$2</s>");
@@ -142,7 +156,7 @@ const Inputs = (() => {
     const labelText = Blocks.unescapeSlack((block.label && block.label.text) || "");
     const wrap = el("div", { class: "block input", "data-block-id": block.block_id, "data-action-id": e.action_id,
       "data-type": e.type });
-    const control = field(e, id, ctx);
+    const control = field(e, id, { ...ctx, optional: Boolean(block.optional) });
     const label = el("label", { for: id, class: "input-label" }, labelText, block.optional ? el("span",
       { class: "optional" }, " (optional)") : null);
     wrap.append(label, control);
@@ -158,17 +172,24 @@ const Inputs = (() => {
 
   function field(e, id, ctx) {
     const placeholder = e.placeholder ? e.placeholder.text : undefined;
+    // Slack will not send a form whose required inputs are empty or whose text breaks its length limits: the
+    // browser's own form validation does the same here (a required input is one not marked optional).
+    const required = !ctx.optional;
     switch (e.type) {
-      case "plain_text_input":
-        if (e.multiline) return el("textarea", { id, placeholder, rows: 3 }, e.initial_value || "");
-        return el("input", { id, type: "text", placeholder, value: e.initial_value || "" });
+      case "plain_text_input": {
+        const limits = { id, placeholder, required, maxlength: e.max_length, minlength: e.min_length };
+        if (e.multiline) return el("textarea", { ...limits, rows: 4 }, e.initial_value || "");
+        return el("input", { ...limits, type: "text", value: e.initial_value || "" });
+      }
       case "static_select": {
         const initial = e.initial_option ? e.initial_option.value : null;
-        return el("select", { id }, el("option", { value: "" }, placeholder || "Choose…"),
-          (e.options || []).map((o) => option(o, o.value === initial)));
+        const groups = e.option_groups ? e.option_groups.map((g) => el("optgroup",
+          { label: Blocks.unescapeSlack(g.label.text || "") }, g.options.map((o) => option(o, o.value === initial))))
+          : (e.options || []).map((o) => option(o, o.value === initial));
+        return el("select", { id, required }, el("option", { value: "" }, placeholder || "Choose…"), groups);
       }
       case "users_select":
-        return el("select", { id }, el("option", { value: "" }, placeholder || "Choose a person…"),
+        return el("select", { id, required }, el("option", { value: "" }, placeholder || "Choose a person…"),
           ctx.people.map((p) => el("option", { value: p.id, selected: p.id === e.initial_user },
             `${p.name} (${p.real_name})`)));
       case "checkboxes":
@@ -184,7 +205,7 @@ const Inputs = (() => {
         }));
       }
       case "datepicker":
-        return el("input", { id, type: "date", value: e.initial_date || "" });
+        return el("input", { id, type: "date", required, value: e.initial_date || "" });
       default:
         return el("div", { id }, `[${e.type}]`);
     }
@@ -196,11 +217,11 @@ const Inputs = (() => {
       const type = wrap.dataset.type;
       const control = wrap.querySelector("input, textarea, select");
       let state;
-      if (type === "plain_text_input") state = { type, value: control.value };
+      if (type === "plain_text_input") state = { type, value: control.value === "" ? null : control.value };
       else if (type === "static_select") {
         const chosen = control.selectedOptions[0];
         state = { type, selected_option: chosen && chosen.value ? {
-          text: { type: "plain_text", text: chosen.textContent }, value: chosen.value } : null };
+          text: { type: "plain_text", text: chosen.textContent, emoji: true }, value: chosen.value } : null };
       } else if (type === "users_select") state = { type, selected_user: control.value || null };
       else if (type === "checkboxes") {
         state = { type, selected_options: [...wrap.querySelectorAll("input:checked")].map((i) => ({
