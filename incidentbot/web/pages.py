@@ -26,6 +26,9 @@ DONE = {  # what the page says after a form worked (a fixed list: no text from t
     "severity": "Severity changed.",
     "accept": "You took over the role.",
     "resolve": "Resolved.",
+    "action": "Action item added.",
+    "action_done": "Action item closed.",
+    "section": "Section saved: from now on it keeps your words.",
 }
 
 
@@ -58,7 +61,7 @@ async def incident_page(request: Request) -> Response:
     version = await run_in_threadpool(page_queries.version, ctx)
     message = DONE.get(request.query_params.get("done", ""), "")
     body = render.incident_page(await page_frame(request), view.incident, view.timeline, message=message,
-                                version=version)  # fmt: skip
+                                version=version, actions=view.actions)  # fmt: skip
     return remember_page_token(request, _html(body))
 
 
