@@ -17,6 +17,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 34
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 COLOURS = {1: "#b3261e", 2: "#c45500", 3: "#1264a3", 4: "#5f6b7a"}
 TOP_SERVICES = 8
+ROW = 26  # one service's bar in the top-services chart
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,21 @@ class Chart:
     x_ticks: list[Tick] = field(default_factory=list)
     y_ticks: list[Tick] = field(default_factory=list)
     rows: list[tuple[str, ...]] = field(default_factory=list)  # the table of numbers under the chart
+    height: int = HEIGHT
 
 
 def nice_max(value: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1): the top of a readable axis."""
-    if value <= 1:
+    """The smallest 1, 2 or 5 times a power of ten at or above `value` (1 for nothing)."""
+    if value <= 0:
         return 1
     power = 10 ** math.floor(math.log10(value))
     return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def axis_top(value: float, *, whole: bool = True) -> float:
+    """The top of an axis with four equal steps of 1, 2 or 5 times a power of ten (whole ones for counts)."""
+    step = nice_max(value / 4)
+    return 4 * (max(1, step) if whole else step)
 
 
 def _y_ticks(top: float, unit: str = "") -> list[Tick]:
@@ -57,7 +65,7 @@ def _y_ticks(top: float, unit: str = "") -> list[Tick]:
 
 def weekly(series: QualitySeries) -> Chart:
     weeks = series.weeks
-    top = nice_max(max((w.total for w in weeks), default=0))
+    top = axis_top(max((w.total for w in weeks), default=0))
     slot = PLOT_W / max(len(weeks), 1)
     chart = Chart(y_ticks=_y_ticks(top))
     every = max(1, math.ceil(len(weeks) / 8))
@@ -87,7 +95,7 @@ def weekly(series: QualitySeries) -> Chart:
 def resolve_times(series: QualitySeries, *, days: int, now: datetime, tz: tzinfo) -> Chart:
     start = now - timedelta(days=days)
     hours = [t.seconds / 3600 for t in series.resolve_times]
-    top = nice_max(max(hours, default=0))
+    top = axis_top(max(hours, default=0), whole=False)
     chart = Chart(y_ticks=_y_ticks(top, " h"))
     span = (now - start).total_seconds()
     for t, h in zip(series.resolve_times, hours, strict=True):
@@ -112,8 +120,8 @@ def resolve_times(series: QualitySeries, *, days: int, now: datetime, tz: tzinfo
 def services(record: QualityRecord) -> Chart:
     ranked = sorted(record.by_service.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SERVICES]
     top = nice_max(max((n for _, n in ranked), default=0))
-    chart = Chart()
-    row = PLOT_H / TOP_SERVICES
+    chart = Chart(height=TOP + ROW * max(len(ranked), 1) + TOP)
+    row = ROW
     for n, (name, count) in enumerate(ranked):
         chart.shapes.append(
             Shape(
