@@ -67,8 +67,11 @@ async def incident_page(request: Request) -> Response:
 
 @token_required(page=True)
 async def live(request: Request) -> Response:
-    """`{"version": …}`: changes whenever something a page shows changes (see service.pages.version)."""
-    version = await run_in_threadpool(page_queries.version, request.app.state.ctx)
+    """`{"version": …}`: changes whenever something a page shows changes (see service.pages.version);
+    `?postmortem=OUT-7` (the postmortem page) also follows the edits of that document."""
+    ctx: Context = request.app.state.ctx
+    number = parse_id(request.query_params.get("postmortem", ""), ctx.config.id_prefix)
+    version = await run_in_threadpool(lambda: page_queries.version(ctx, postmortem_of=number))
     return JSONResponse({"version": version}, headers={"Cache-Control": "no-store"})
 
 

@@ -9,6 +9,7 @@ from starlette.responses import HTMLResponse, Response
 
 from incidentbot.domain.incident_id import parse_id
 from incidentbot.domain.quality import MAX_DAYS
+from incidentbot.service import pages as page_queries
 from incidentbot.service import postmortem
 from incidentbot.service.context import Context
 from incidentbot.service.stats import record_with_series
@@ -41,7 +42,8 @@ async def postmortem_page(request: Request) -> Response:
                               message=f"There is no outage {request.path_params['id']}.", status=404)  # fmt: skip
         return _html(body, 404)
     message = DONE.get(request.query_params.get("done", ""), "")
-    body = render_record.postmortem_page(await page_frame(request), found, message=message)
+    version = await run_in_threadpool(lambda: page_queries.version(ctx, postmortem_of=number))
+    body = render_record.postmortem_page(await page_frame(request), found, message=message, version=version)
     return remember_page_token(request, _html(body))
 
 

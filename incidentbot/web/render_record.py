@@ -28,12 +28,8 @@ def stats_page(page: Page, record: QualityRecord, series: QualitySeries) -> str:
     )  # fmt: skip
 
 
-def postmortem_page(page: Page, found: PostmortemView, *, message: str = "") -> str:
+def postmortem_page(page: Page, found: PostmortemView, *, message: str = "", version: str = "") -> str:
     return ENV.get_template("postmortem.html").render(
-        page=page,
-        i=shown(found.incident),
-        sections=found.sections,
-        stored=found.stored,
-        message=message,
-        limit=TEXT_LIMIT,
-    )
+        page=page, i=shown(found.incident), sections=found.sections, stored=found.stored, message=message,
+        limit=TEXT_LIMIT, version=version, watch=found.incident.label,
+    )  # fmt: skip

@@ -193,6 +193,10 @@ def test_a_postmortem_section_edited_in_the_page_survives_a_new_timeline_event(
     section.get_by_text("Newer facts", exact=True).wait_for(timeout=5000)  # live: offered beside the person's words
     assert page.evaluate("window.sameDocument === true")
     assert "10:20 rollback" in (section.text_content() or "") and "Acquirer confirms" in (section.text_content() or "")
+    bot.http.put("/api/incidents/OUT-1/postmortem/what-went-well", json={"text": "The rollback was quick"},
+                 headers={"Authorization": "Bearer test-api-token", "X-Incidentbot-User": "U0BOB"})  # fmt: skip
+    page.locator("#section-what-went-well").get_by_text("The rollback was quick").wait_for(timeout=5000)
+    assert page.evaluate("window.sameDocument === true")  # an edit elsewhere (no timeline event) shows live too
     page.screenshot(path=str(tmp_path / "postmortem.png"), full_page=True)
     page.reload()
     assert "10:00 cards failed\n10:20 rollback" in (page.locator("#section-timeline .doc").first.text_content() or "")

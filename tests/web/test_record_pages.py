@@ -124,3 +124,16 @@ def test_bad_postmortem_forms_change_nothing(bot: Harness) -> None:
     assert bot.http.post("/incidents/OUT-1/postmortem/summary", data={"text": "x"}).status_code == 403
     assert bot.http.get("/incidents/OUT-9/postmortem").status_code == 404
     assert rows(bot) == before
+
+
+def test_the_postmortem_page_watches_its_own_edits(bot: Harness) -> None:
+    bot.reply("declare --division payments --sev 2 Checkout failing")
+    bot.delivered()
+    before = bot.http.get("/live?postmortem=OUT-1", headers=AUTH).json()["version"]
+    everywhere = bot.http.get("/live", headers=AUTH).json()["version"]
+    bot.http.put("/api/incidents/OUT-1/postmortem/summary", json={"text": "Ours"}, headers=AUTH)
+    after = bot.http.get("/live?postmortem=OUT-1", headers=AUTH).json()["version"]
+    assert after != before
+    assert bot.http.get("/live", headers=AUTH).json()["version"] == everywhere  # other pages need not reload
+    page = bot.http.get("/incidents/OUT-1/postmortem", headers=AUTH).text
+    assert 'data-watch="OUT-1"' in page and f'data-version="{after}"' in page
