@@ -36,10 +36,12 @@ def delivery(ctx: Context) -> Delivery:
         return page_signals.delivery(uow.conn, now=ctx.clock())
 
 
-def version(ctx: Context) -> str:
+def version(ctx: Context, *, postmortem_of: int | None = None) -> str:
     """Changes whenever anything a page shows changes: every change writes a timeline event, and delivery
-    moves the outbox counts. Read from the database, so every replica answers the same."""
+    moves the outbox counts; the postmortem page also watches its own sections' edits. Read from the
+    database, so every replica answers the same."""
     with ctx.read_uow() as uow:
         newest = page_signals.newest_event_id(uow.conn)
         d = page_signals.delivery(uow.conn, now=ctx.clock())
-    return f"{newest}.{d.waiting}.{d.retrying}.{d.failed_recently}.{int(d.stuck)}"
+        edited = page_signals.newest_postmortem_edit(uow.conn, postmortem_of) if postmortem_of else ""
+    return f"{newest}.{d.waiting}.{d.retrying}.{d.failed_recently}.{int(d.stuck)}" + (f".{edited}" if edited else "")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, func, select
 
 from incidentbot.store.outbox import FAILED, PENDING
-from incidentbot.store.tables import outbox, timeline_events
+from incidentbot.store.tables import outbox, postmortem_sections, timeline_events
 
 STUCK_AFTER = timedelta(seconds=30)  # a post waiting this long means Slack is not taking posts
 
@@ -27,6 +27,15 @@ class Delivery:
 
 def newest_event_id(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(timeline_events.c.id), 0))).scalar() or 0)
+
+
+def newest_postmortem_edit(conn: Connection, incident_number: int) -> str:
+    """When a person last edited a section of this incident's postmortem ("" for never): edits from the API
+    or the Slack modal write no timeline event, yet the open postmortem page must show them."""
+    table = postmortem_sections
+    newest = conn.execute(select(func.max(table.c.edited_at)).where(table.c.incident_number == incident_number))
+    value = newest.scalar()
+    return _aware(value).isoformat() if value is not None else ""
 
 
 def delivery(conn: Connection, *, now: datetime) -> Delivery:

@@ -1,4 +1,5 @@
-"""The web fallback's forms: declare, update, note, severity, accept a handoff, resolve.
+"""The web fallback's forms: declare, update, note, severity, accept a handoff, resolve, action items and
+postmortem sections.
 
 Each form posts here, is checked (signed in, CSRF token, fields), runs the same handler as Slack (one
 transaction, same timeline and outbox) and redirects back to the page (303), which says what happened.
@@ -12,17 +13,29 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from incidentbot.domain.actions import action_number
 from incidentbot.domain.incident_id import parse_id
 from incidentbot.domain.model import Incident
 from incidentbot.service import commands as c
 from incidentbot.service.context import Context
 from incidentbot.web import render
 from incidentbot.web.auth import actor, same_origin, viewer
-from incidentbot.web.operate import Rejected, declare_command, perform, role_field, severity_field, status_field
+from incidentbot.web.operate import (
+    ACTION_LIMIT,
+    EditSection,
+    Rejected,
+    declare_command,
+    due_field,
+    owner_field,
+    perform,
+    role_field,
+    severity_field,
+    status_field,
+)
 from incidentbot.web.operate import text_field as text
 from incidentbot.web.pages import page_frame
 
-MAX_FORM = 64 * 1024
+MAX_FORM = 512 * 1024  # a postmortem section holds up to 40,000 characters, each up to 9 bytes once encoded
 
 
 async def declare(request: Request) -> Response:
@@ -51,12 +64,33 @@ async def resolve(request: Request) -> Response:
                          done="resolve")  # fmt: skip
 
 
+async def add_action(request: Request) -> Response:
+    return await _handle(request, lambda v, n: c.AddAction(text=_req(text(v, "text", limit=ACTION_LIMIT)), ref=n,
+                                                           owner=owner_field(v), due=due_field(v)),
+                         done="action")  # fmt: skip
+
+
+async def close_action(request: Request) -> Response:
+    number = action_number(request.path_params["action"])
+    if number is None:
+        return await _problem(request, "No such action item", "Action items are written A-7.", 404)
+    return await _handle(request, lambda v, n: c.DoneAction(action_id=number), done="action_done")
+
+
+async def edit_section(request: Request) -> Response:
+    def build(values: dict[str, Any], number: int) -> EditSection:
+        given = values.get("text", "")
+        return EditSection(number=number, key=request.path_params["key"], text=given.replace("\r\n", "\n"))
+
+    return await _handle(request, build, done="section", page="/postmortem")
+
+
 def _req(value: str | None) -> str:
     assert value is not None  # text_field(required=True) never returns None
     return value
 
 
-async def _handle(request: Request, build: Any, *, done: str) -> Response:
+async def _handle(request: Request, build: Any, *, done: str, page: str = "") -> Response:
     ctx: Context = request.app.state.ctx
     who = await viewer(request)
     if not who.can_write:
@@ -74,7 +108,7 @@ async def _handle(request: Request, build: Any, *, done: str) -> Response:
         incident: Incident = await perform(ctx, cmd, actor=actor(request, who), role=role_field(values))
     except Rejected as rejected:
         return await _problem(request, "Nothing changed", rejected.message, rejected.status)
-    return RedirectResponse(f"/incidents/{incident.label}?done={done}", status_code=303)
+    return RedirectResponse(f"/incidents/{incident.label}{page}?done={done}", status_code=303)
 
 
 async def _form(request: Request) -> dict[str, Any] | None:

@@ -6,6 +6,9 @@ same words. `Rejected` carries the HTTP status and the message; nothing was writ
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -14,14 +17,26 @@ from incidentbot.domain import validation
 from incidentbot.domain.errors import DomainError, NotAllowed
 from incidentbot.domain.model import Incident, Role, Status
 from incidentbot.messages import text as slack_text
+from incidentbot.service import actions, lifecycle, postmortem, queries, roles
 from incidentbot.service import commands as c
 from incidentbot.service import declare as declaring
-from incidentbot.service import lifecycle, roles
 from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.web.render import plain
 
 SUMMARY_LIMIT = 500
 TEXT_LIMIT = 3000
+ACTION_LIMIT = 500
+_OWNER = re.compile(r"<?@?([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class EditSection:
+    """A person's text for one postmortem section (the page's form; the API and the modal edit the same way)."""
+
+    number: int
+    key: str
+    text: str
 
 
 class Rejected(Exception):
@@ -92,6 +107,28 @@ def role_field(values: dict[str, Any]) -> Role | None:
     return Role(value)
 
 
+def owner_field(values: dict[str, Any]) -> str | None:
+    value = values.get("owner")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    match = _OWNER.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise Rejected("`owner` must be a Slack user id such as `U012AB3CD` (their profile, ⋮, Copy member ID).")
+    return match.group(1)
+
+
+def due_field(values: dict[str, Any]) -> date | None:
+    value = values.get("due")
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise Rejected("`due` must be a date written YYYY-MM-DD, e.g. `2024-07-31`.")
+
+
 def declare_command(values: dict[str, Any]) -> c.Declare:
     summary = text_field(values, "summary", limit=SUMMARY_LIMIT)
     assert summary is not None
@@ -123,4 +160,16 @@ def _run(ctx: Context, cmd: Any, caller: Caller, role: Role | None) -> Incident:
             return roles.answer_handoff(cmd, caller=caller, ctx=ctx, role=role)[0]
         case c.Resolve():
             return lifecycle.resolve(cmd, caller=caller, ctx=ctx)
+        case c.AddAction():
+            return actions.add_action(cmd, caller=caller, ctx=ctx)[1]
+        case c.DoneAction():
+            return _incident_of(ctx, actions.close_action(cmd, caller=caller, ctx=ctx).incident_number)
+        case EditSection():
+            return postmortem.edit_sections(ctx, cmd.number, {cmd.key: cmd.text}, actor=caller.user_id).incident
     raise Rejected("not something the pages can do")
+
+
+def _incident_of(ctx: Context, number: int) -> Incident:
+    found = queries.incident_by_number(ctx, number)
+    assert found is not None  # an action item's incident is never deleted
+    return found.incident

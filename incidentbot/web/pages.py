@@ -26,6 +26,9 @@ DONE = {  # what the page says after a form worked (a fixed list: no text from t
     "severity": "Severity changed.",
     "accept": "You took over the role.",
     "resolve": "Resolved.",
+    "action": "Action item added.",
+    "action_done": "Action item closed.",
+    "section": "Section saved: from now on it keeps your words.",
 }
 
 
@@ -58,14 +61,17 @@ async def incident_page(request: Request) -> Response:
     version = await run_in_threadpool(page_queries.version, ctx)
     message = DONE.get(request.query_params.get("done", ""), "")
     body = render.incident_page(await page_frame(request), view.incident, view.timeline, message=message,
-                                version=version)  # fmt: skip
+                                version=version, actions=view.actions)  # fmt: skip
     return remember_page_token(request, _html(body))
 
 
 @token_required(page=True)
 async def live(request: Request) -> Response:
-    """`{"version": …}`: changes whenever something a page shows changes (see service.pages.version)."""
-    version = await run_in_threadpool(page_queries.version, request.app.state.ctx)
+    """`{"version": …}`: changes whenever something a page shows changes (see service.pages.version);
+    `?postmortem=OUT-7` (the postmortem page) also follows the edits of that document."""
+    ctx: Context = request.app.state.ctx
+    number = parse_id(request.query_params.get("postmortem", ""), ctx.config.id_prefix)
+    version = await run_in_threadpool(lambda: page_queries.version(ctx, postmortem_of=number))
     return JSONResponse({"version": version}, headers={"Cache-Control": "no-store"})
 
 

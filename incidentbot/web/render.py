@@ -4,20 +4,20 @@ times in the configured time zone, ages in words. Pure: no request, no database.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from html import unescape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from incidentbot.domain.actions import ActionItem
 from incidentbot.domain.model import Incident, Status
-from incidentbot.domain.timeline import Kind, TimelineEvent
+from incidentbot.domain.timeline import TimelineEvent
 from incidentbot.store.page_signals import Delivery
 
 ENV = Environment(loader=PackageLoader("incidentbot.web", "templates"), autoescape=select_autoescape(["html"]))
 STATUS_CHOICES = [s for s in Status if s.is_open]
-MILESTONES = {Kind.DECLARED: "Declared", Kind.RESOLVED: "Resolved", Kind.CANCELLED: "Cancelled"}
-# Extension point (issue 9): started / detected / mitigated milestones, action items and the postmortem link.
 _MENTION = re.compile(r"<[@#!]([^>|]+)(?:\|([^>]*))?>")
 
 
@@ -62,10 +62,12 @@ def shown(incident: Incident) -> Incident:
     return replace(incident, summary=plain(incident.summary), events=[])
 
 
-def milestones(incident: Incident, timeline: list[TimelineEvent]) -> list[tuple[str, datetime]]:
-    """The milestones the incident has today (declared, closed); issue 9 adds started/detected/mitigated."""
-    seen = [(MILESTONES[e.kind], e.at) for e in timeline if e.kind in MILESTONES]
-    return seen or [("Declared", incident.declared_at)]
+def milestones(incident: Incident) -> list[tuple[str, datetime | None]]:
+    """Every milestone, reached (its moment) or not yet (None): started, detected, declared, mitigated, closed."""
+    closed = "Cancelled" if incident.status is Status.CANCELLED else "Resolved"
+    return [("Started", incident.started_at or incident.declared_at),
+            ("Detected", incident.detected_at or incident.declared_at), ("Declared", incident.declared_at),
+            ("Mitigated", incident.mitigated_at), (closed, incident.resolved_at)]  # fmt: skip
 
 
 def status_page(page: Page, open_now: list[Incident], recent: list[Incident], *, version: str = "") -> str:
@@ -76,8 +78,9 @@ def status_page(page: Page, open_now: list[Incident], recent: list[Incident], *,
 
 
 def incident_page(
-    page: Page, incident: Incident, timeline: list[TimelineEvent], *, message: str = "", version: str = ""
-) -> str:
+    page: Page, incident: Incident, timeline: list[TimelineEvent], *, message: str = "", version: str = "",
+    actions: Sequence[ActionItem] = (),
+) -> str:  # fmt: skip
     fields = [("Impact", incident.impact), ("Service", incident.service), ("Root cause", incident.root_cause),
               ("Owning team", incident.owner_team), ("Resolution", incident.resolution)]
     events = [{"at": e.at, "actor": e.actor, "kind": str(e.kind).replace("_", " "), "text": plain(e.text)}
@@ -85,9 +88,13 @@ def incident_page(
     mine = [h for h in incident.pending_handoffs if page.user is not None and h.to == page.user]
     return ENV.get_template("incident.html").render(
         page=page, i=shown(incident), timeline=events, when=when, age=age, statuses=STATUS_CHOICES,
-        fields=[(name, plain(value)) for name, value in fields if value], milestones=milestones(incident, timeline),
-        mine=mine, message=message, version=version,
+        fields=[(name, plain(value)) for name, value in fields if value], milestones=milestones(incident),
+        mine=mine, message=message, version=version, actions=[shown_action(a) for a in actions],
     )  # fmt: skip
+
+
+def shown_action(item: ActionItem) -> ActionItem:
+    return replace(item, text=plain(item.text), done_note=plain(item.done_note) or None)
 
 
 def problem(page: Page, *, title: str, message: str, status: int = 400) -> str:

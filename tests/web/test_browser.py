@@ -1,5 +1,7 @@
 """The pages in a real browser (headless Chromium): sign in through the DM's link, watch the status page
-follow a declaration without a reload, and run an outage from the page while Slack answers 503.
+follow a declaration without a reload, and run an outage from the page while Slack answers 503; a postmortem
+section edited in the page survives a new timeline event, the stats page draws its charts, action items are
+added and closed from the incident page (one module: the session's one Chromium is this module's fixture).
 
 Screenshots of each page go to the test's tmp_path (look at them when the pages change).
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ import pytest
 from incidentbot.emulator import FakeSlack
 from tests.support.browser import served
 from tests.support.harness import Harness, start_harness
+from tests.support.record import resolve
 from tests.support.slack_reading import stored_posts
 
 pytestmark = pytest.mark.slow
@@ -163,3 +167,84 @@ def test_forms_are_labelled_keyboard_usable_and_pages_readable_without_script(
     assert "Slow search" in body and "Typed with the keyboard" in body and "Reload the page" in body
     reader.screenshot(path=str(tmp_path / "incident-no-script.png"), full_page=True)
     plain.close()
+
+
+# ----- the record's pages: postmortem, stats, action items ----------------------------------------------------
+
+
+def test_a_postmortem_section_edited_in_the_page_survives_a_new_timeline_event(
+    site: tuple[Harness, str], browser: Any, tmp_path: Path
+) -> None:
+    bot, url = site
+    bot.reply("declare --division payments --sev 2 Checkout failing", user="U0BOB")
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    sign_in(bot, page, url)
+    page.goto(url + "/incidents/OUT-1")
+    page.get_by_role("link", name="Postmortem of OUT-1").click()
+    page.wait_for_url(url + "/incidents/OUT-1/postmortem")
+    assert page.evaluate(UNLABELLED) == []
+    page.locator("details", has=page.locator("#edit-timeline")).locator("summary").click()  # "Edit Timeline"
+    page.get_by_role("textbox", name="Timeline", exact=True).fill("10:00 cards failed\n10:20 rollback")
+    page.get_by_role("button", name="Save Timeline").click()
+    page.wait_for_url(url + "/incidents/OUT-1/postmortem?done=section")
+    page.evaluate("window.sameDocument = true")
+    bot.reply("note OUT-1 Acquirer confirms the fix")
+    section = page.locator("#section-timeline")
+    section.get_by_text("Newer facts", exact=True).wait_for(timeout=5000)  # live: offered beside the person's words
+    assert page.evaluate("window.sameDocument === true")
+    assert "10:20 rollback" in (section.text_content() or "") and "Acquirer confirms" in (section.text_content() or "")
+    bot.http.put("/api/incidents/OUT-1/postmortem/what-went-well", json={"text": "The rollback was quick"},
+                 headers={"Authorization": "Bearer test-api-token", "X-Incidentbot-User": "U0BOB"})  # fmt: skip
+    page.locator("#section-what-went-well").get_by_text("The rollback was quick").wait_for(timeout=5000)
+    assert page.evaluate("window.sameDocument === true")  # an edit elsewhere (no timeline event) shows live too
+    page.screenshot(path=str(tmp_path / "postmortem.png"), full_page=True)
+    page.reload()
+    assert "10:00 cards failed\n10:20 rollback" in (page.locator("#section-timeline .doc").first.text_content() or "")
+    page.close()
+
+
+def test_the_stats_page_draws_its_charts(site: tuple[Harness, str], browser: Any, tmp_path: Path) -> None:
+    bot, url = site
+    for n, (sev, service, hours) in enumerate([(1, "card-router", 2), (2, "search-api", 5), (3, "card-router", 1)]):
+        bot.reply(f"declare --division payments --sev {sev} Outage {n + 1}")
+        bot.reply(f"set OUT-{n + 1} service={service}")
+        bot.clock.advance(timedelta(hours=hours))
+        resolve(bot, n + 1)
+        bot.clock.advance(timedelta(days=6))
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(f"{url}/stats?token=test-api-token")
+    charts = page.get_by_role("img")
+    assert charts.count() == 4
+    assert page.get_by_role("img", name="Outages per week, by severity").is_visible()
+    assert page.locator("svg rect title").count() >= 3 and page.locator("svg circle").count() == 3
+    assert page.get_by_text("card-router: 2 outages").count() == 1
+    page.screenshot(path=str(tmp_path / "stats.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.screenshot(path=str(tmp_path / "stats-phone.png"), full_page=True)
+    page.close()
+
+
+def test_action_items_are_added_and_closed_from_the_page(
+    site: tuple[Harness, str], browser: Any, tmp_path: Path
+) -> None:
+    bot, url = site
+    bot.reply("declare --division payments --sev 2 Checkout failing", user="U0BOB")
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    sign_in(bot, page, url)
+    page.goto(url + "/incidents/OUT-1")
+    page.get_by_label("What should be done to prevent a recurrence").fill("Alert on card auth errors")
+    page.get_by_label("Owner (Slack member ID, optional)").fill("U0CAROL")
+    page.get_by_label("Due (optional)").fill("2099-01-31")
+    page.get_by_role("button", name="Add action item").click()
+    page.wait_for_url(url + "/incidents/OUT-1?done=action")
+    row = page.locator("tr#A-1")
+    assert "Alert on card auth errors" in (row.text_content() or "") and "U0CAROL" in (row.text_content() or "")
+    page.screenshot(path=str(tmp_path / "incident-actions.png"), full_page=True)
+    page.get_by_role("button", name="Mark A-1 done").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(url + "/incidents/OUT-1?done=action_done")
+    assert "by U0ALICE" in (page.locator("tr#A-1").text_content() or "")
+    assert bot.http.get("/api/actions", headers={"Authorization": "Bearer test-api-token"}).json()["actions"][0][
+        "done_at"
+    ]
+    page.close()

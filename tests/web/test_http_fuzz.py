@@ -239,8 +239,10 @@ def utf8(body: bytes) -> bool:
            st.just("/api/incidents"), st.just("/healthz"),
            text.map(lambda s: "/api/incidents/" + quote(s, safe="")),
            text.map(lambda s: "/runbooks/" + quote(s, safe="")),
+           st.sampled_from(["/stats", "/api/stats", "/incidents/OUT-1/postmortem", "/incidents/OUT-1"]),
+           text.map(lambda s: "/incidents/" + quote(s, safe="") + "/postmortem"),
            text.map(lambda s: "/" + quote(s, safe="/"))),
-       query=st.dictionaries(st.sampled_from(["status", "limit", "offset", "x"]), text, max_size=3),
+       query=st.dictionaries(st.sampled_from(["status", "limit", "offset", "days", "done", "x"]), text, max_size=3),
        token=st.one_of(st.just(API_TOKEN), st.none(), text),
        method=st.sampled_from(["GET", "GET", "POST", "DELETE", "PUT"]))  # fmt: skip
 def test_any_request_to_the_api_pages_and_health(bot: Harness, path: str, query: dict[str, str], token: str | None,
@@ -254,7 +256,7 @@ def test_any_request_to_the_api_pages_and_health(bot: Harness, path: str, query:
     if response.status_code == 200 and path.startswith("/api/"):
         assert token == API_TOKEN
         body = response.json()
-        assert isinstance(body, dict) and ("incidents" in body or "id" in body)
+        assert isinstance(body, dict) and ("incidents" in body or "id" in body or "sections" in body)
     if path.startswith("/api/") and token != API_TOKEN and method == "GET":
         assert response.status_code in (401, 404)
 
@@ -264,15 +266,24 @@ def test_any_request_to_the_api_pages_and_health(bot: Harness, path: str, query:
 WRITE_PATHS = ["/api/incidents", "/api/incidents/OUT-1/updates", "/api/incidents/OUT-1/notes",
                "/api/incidents/OUT-1/resolve", "/api/incidents/OUT-7/notes", "/incidents", "/incidents/OUT-1/update",
                "/incidents/OUT-1/note", "/incidents/OUT-1/severity", "/incidents/OUT-1/accept",
-               "/incidents/OUT-1/resolve", "/incidents/OUT-9/note", "/signin"]  # fmt: skip
-FIELD_NAMES = ["summary", "division", "severity", "company_wide", "drill", "text", "status", "role", "secret", "x"]
+               "/incidents/OUT-1/resolve", "/incidents/OUT-9/note", "/signin",
+               # the record's forms (issue 11, second part)
+               "/incidents/OUT-1/actions", "/incidents/OUT-9/actions", "/incidents/OUT-1/actions/A-1/done",
+               "/incidents/OUT-1/actions/A-99/done", "/incidents/OUT-1/postmortem/summary",
+               "/incidents/OUT-1/postmortem/what-went-well", "/incidents/OUT-1/postmortem/nope",
+               "/incidents/OUT-9/postmortem/timeline", "/incidents/OUT-1/postmortem", "/stats"]  # fmt: skip
+FIELD_NAMES = ["summary", "division", "severity", "company_wide", "drill", "text", "status", "role", "secret",
+               "owner", "due", "x"]  # fmt: skip
 field_value = st.one_of(text, st.sampled_from(["payments", "2", "SEV1", "true", "identified", "resolved",
-                                               "commander", ""]))  # fmt: skip
+                                               "commander", "", "U0BOB", "<@U0CAROL>", "2099-01-31",
+                                               "2024-02-30"]))  # fmt: skip
 write_body = st.dictionaries(st.sampled_from(FIELD_NAMES), st.one_of(field_value, json_values), max_size=5)
 
 
 @FUZZ
 @given(path=st.one_of(st.sampled_from(WRITE_PATHS), text.map(lambda s: "/incidents/" + quote(s, safe="")),
+                      text.map(lambda s: "/incidents/OUT-1/actions/" + quote(s, safe="") + "/done"),
+                      text.map(lambda s: "/incidents/OUT-1/postmortem/" + quote(s, safe="")),
                       text.map(lambda s: "/signin/" + quote(s, safe=""))),
        body=write_body, as_json=st.booleans(), token=st.booleans(), csrf=st.booleans(),
        actor=st.one_of(st.none(), user_id, text.map(lambda s: s[:40])),

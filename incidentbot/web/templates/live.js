@@ -2,6 +2,8 @@
 // proxy and any number of replicas, and holds no connection (nor server thread) open per reader.
 (function () {
   var version = document.body.getAttribute("data-version");
+  var watch = document.body.getAttribute("data-watch");  // the postmortem page also follows its document's edits
+  var signal = "/live" + (watch ? "?postmortem=" + encodeURIComponent(watch) : "");
   function swap(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     document.querySelectorAll("[data-live]").forEach(function (el) {
@@ -10,7 +12,7 @@
     });
   }
   function tick() {
-    fetch("/live", {credentials: "same-origin", cache: "no-store"})
+    fetch(signal, {credentials: "same-origin", cache: "no-store"})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data || data.version === version) { return null; }
