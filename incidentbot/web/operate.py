@@ -21,7 +21,7 @@ from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.web.render import plain
 
 SUMMARY_LIMIT = 500
-TEXT_LIMIT = 3000
+TEXT_LIMIT = 40_000  # like Slack's own limit: stored whole, posts link to the whole
 
 
 class Rejected(Exception):
