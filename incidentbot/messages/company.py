@@ -61,12 +61,13 @@ def company_update(incident: Incident, *, text: str, actor: str, public_url: str
     return compose(f"{w.tag(incident)} update: {text}", [section(f"{heading}\n{body}"), next_update_context(incident)])
 
 
-def company_resolved(incident: Incident) -> Message:
-    """Resolution, or cancellation, said where the declaration was announced."""
+def company_resolved(incident: Incident, *, public_url: str | None = None) -> Message:
+    """Resolution, or cancellation, said where the declaration was announced (a long summary cut, with a link)."""
     about = f"{w.emoji(incident)} {w.tag(incident)} ({w.sev(incident.severity)}, {incident.division})"
     if incident.status is Status.CANCELLED:
         return say(f"{about} was cancelled: declared in error.")
-    return say(f"{about} resolved after {w.lasted(incident)}: {w.resolution(incident)}")
+    heading = f"{about} resolved after {w.lasted(incident)}: "
+    return say(heading + w.resolution(incident, room=t.SECTION - len(t.inert(heading)), public_url=public_url))
 
 
 def company_severity(incident: Incident, *, old: int) -> Message:

@@ -88,9 +88,14 @@ def timeline_message(incident: Incident, events: list[TimelineEvent], *, public_
     return compose(heading, blocks)
 
 
-def confirm_resolve(incident: Incident, *, summary: str | None) -> Message:
+def confirm_resolve(incident: Incident, *, summary: str | None, token: str | None = None) -> Message:
+    """The Resolve question. With `token`, the summary waits on the server and the button carries only the token:
+    all of it is saved, and the question shows what fits. Without, the button carries the summary (trimmed)."""
     value: dict[str, object] = {"incident": incident.number}
-    if summary:
+    if summary and token is not None:
+        value["pending"] = token
+        summary = _shown_whole_when_saved(incident, summary)
+    elif summary:
         # What the button carries is what gets saved, and exactly what the question shows.
         summary = _fit_value(value, "summary", t.inert(summary))
         value["summary"] = summary
@@ -155,6 +160,13 @@ def _confirm(
     confirm = button("Confirm", action_id=action_id, value=value, style=style)
     keep = button(KEEP_OPEN, action_id=ids.ABORT_CONFIRM, value={"incident": value["incident"]})
     return compose(question, [section(question), actions(confirm, keep)])
+
+
+def _shown_whole_when_saved(incident: Incident, summary: str) -> str:
+    """A summary for the question: whole when it fits, else its start and a word that all of it is kept."""
+    room = t.SECTION - len(f"Resolve {_about(incident)}?\n*Resolution:* ") - 1
+    more = f"_(all {len(summary):,} characters are saved)_"
+    return t.excerpt(summary, room, more=more)
 
 
 def _fit_value(value: dict[str, object], key: str, text: str) -> str:

@@ -34,7 +34,7 @@ def root_blocks(incident: Incident, *, public_url: str, now: datetime) -> list[B
     if incident.last_update_text:
         blocks.append(section(_last_update(incident, public_url)))
     if not incident.is_open:
-        blocks.append(section(_closing(incident)))
+        blocks.append(section(_closing(incident, public_url)))
     blocks.append(footer(incident, public_url))
     return blocks
 
@@ -74,7 +74,7 @@ def _last_update(incident: Incident, public_url: str) -> str:
     return f"{heading}\n{text}"
 
 
-def _closing(incident: Incident) -> str:
+def _closing(incident: Incident, public_url: str) -> str:
     when = f" · {t.date(incident.resolved_at)} after {w.lasted(incident)}" if incident.resolved_at else ""
-    heading = "Resolution" if incident.status is Status.RESOLVED else "Cancelled"
-    return f"*{heading}*{when}\n{w.resolution(incident)}"
+    heading = f"*{'Resolution' if incident.status is Status.RESOLVED else 'Cancelled'}*{when}"
+    return f"{heading}\n{w.resolution(incident, room=t.SECTION - len(heading) - 1, public_url=public_url)}"

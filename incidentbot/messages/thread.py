@@ -31,12 +31,15 @@ def severity_post(incident: Incident, *, old: int, actor: str) -> Message:
     return say(sentence, next_update_context(incident))
 
 
-def resolved_post(incident: Incident, *, actor: str) -> Message:
+def resolved_post(incident: Incident, *, actor: str, public_url: str | None = None) -> Message:
+    """The resolution in the thread; a summary too long for one block is cut there, with a link to the whole."""
     sentence = f"✅ {t.actor(actor)} resolved {w.tag(incident)} after {w.lasted(incident)}."
+    heading = f"{sentence}\n*Resolution:* "
+    summary = w.resolution(incident, room=t.SECTION - len(heading), public_url=public_url)
     return compose(
         sentence,
         [
-            section(f"{sentence}\n*Resolution:* {w.resolution(incident)}"),
+            section(heading + summary),
             context(f"Reminders stopped. Postmortem draft: `/outage postmortem {incident.label}`"),
         ],
     )

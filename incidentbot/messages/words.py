@@ -93,9 +93,13 @@ def pending_line(incident: Incident) -> str:
     return "\n".join(pending(h) for h in incident.pending_handoffs)
 
 
-def resolution(incident: Incident) -> str:
+def resolution(incident: Incident, *, room: int | None = None, public_url: str | None = None) -> str:
+    """The resolution summary; given `room`, within that many characters, cut with a link to the whole when
+    longer (a summary may have 40,000 characters)."""
     if incident.status is Status.CANCELLED:
         return "Cancelled: declared in error."
+    if incident.resolution and room is not None:
+        return long_text(incident, incident.resolution, room=room, public_url=public_url)
     return incident.resolution or "Resolved."
 
 

@@ -14,6 +14,7 @@ from incidentbot.messages import (
     update_post,
 )
 from incidentbot.messages.company import escalation
+from incidentbot.service import confirmations
 from incidentbot.service.apply import commit_change
 from incidentbot.service.commands import Cancel, ChangeSeverity, Note, Resolve, SetFields, Update
 from incidentbot.service.context import Caller, Context
@@ -83,27 +84,37 @@ def resolve(cmd: Resolve, *, caller: Caller, ctx: Context) -> Incident:
     return _close(cmd.ref, caller=caller, ctx=ctx, verb="resolve", summary=cmd.summary)
 
 
+def resolve_confirmed(token: str, *, caller: Caller, ctx: Context) -> Incident:
+    """A Confirm click whose summary waited on the server (see service.confirmations): taken once, in the same
+    transaction as the resolution."""
+    return _close(None, caller=caller, ctx=ctx, verb="resolve", token=token)
+
+
 def cancel(cmd: Cancel, *, caller: Caller, ctx: Context) -> Incident:
     return _close(cmd.ref, caller=caller, ctx=ctx, verb="cancel")
 
 
-def _close(ref: int | None, *, caller: Caller, ctx: Context, verb: str, summary: str | None = None) -> Incident:
+def _close(
+    ref: int | None, *, caller: Caller, ctx: Context, verb: str, summary: str | None = None, token: str | None = None
+) -> Incident:
     """Resolve or cancel: the thread and root say so, the company channel too when it heard of the outage,
     and anyone still asked to take a role is told the request is withdrawn."""
     now = ctx.clock()
     with ctx.new_uow() as uow:
+        if token is not None:
+            ref, summary = confirmations.take(uow, token, ctx=ctx)
         incident = find_incident(uow, ctx, caller, ref, lock=True)
         withdrawn = list(incident.pending_handoffs)
         if verb == "resolve":
             incident.resolve(actor=caller.user_id, now=now, summary=summary, admins=ctx.admins)
-            said = resolved_post(incident, actor=caller.user_id)
+            said = resolved_post(incident, actor=caller.user_id, public_url=ctx.config.public_url)
         else:
             incident.cancel(actor=caller.user_id, now=now, admins=ctx.admins)
             said = cancelled_post(incident, actor=caller.user_id)
         posts = Posts(ctx, now)
         posts.thread(incident, said)
         posts.edit_root(incident)
-        posts.company(incident, company_resolved(incident))
+        posts.company(incident, company_resolved(incident, public_url=ctx.config.public_url))
         for handoff in withdrawn:
             posts.dm(incident, handoff.to, handoff_withdrawn(incident, handoff))
         commit_change(uow, ctx, incident, posts, topic=True)

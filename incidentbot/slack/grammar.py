@@ -142,7 +142,7 @@ def _sev(given: Arguments) -> Command:
 def _resolve(given: Arguments) -> Command:
     ref, words = given.leading_id(given.scan(NO_FLAGS).words)
     summary = given.text(words)
-    given.check_length(summary, TEXT_LIMIT, "resolution summary")
+    given.check_length(summary, LONG_TEXT_LIMIT, "resolution summary")  # kept on the server, posts link to it
     return Resolve(ref=ref, summary=summary or None)
 
 

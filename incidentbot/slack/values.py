@@ -11,8 +11,8 @@ from incidentbot.slack.mentions import user_id, why_not_a_user
 from incidentbot.slack.tokens import Fail, code
 
 SUMMARY_LIMIT = 500
-TEXT_LIMIT = 3000  # resolution summary, each book-keeping value
-LONG_TEXT_LIMIT = 40_000  # update and note text: Slack's own limit; stored whole, posts link to the whole
+TEXT_LIMIT = 3000  # each book-keeping value
+LONG_TEXT_LIMIT = 40_000  # update, note and resolution text: Slack's own limit; stored whole, posts link to it
 ACTION_LIMIT = 500
 DIVISION_LIMIT = validation.DIVISION_LIMIT
 MAX_NUMBER_DIGITS = 10

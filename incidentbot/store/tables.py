@@ -201,6 +201,21 @@ web_sessions = Table(
     Index("ix_web_sessions_expires_at", "expires_at"),
 )
 
+# A resolution waiting for its Confirm click: the summary stays here (up to 40,000 characters), the button
+# carries only the token. Used once; expires after a day; purged a day after that.
+pending_confirmations = Table(
+    "pending_confirmations",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("incident_number", Id, nullable=False),
+    Column("summary", Text),
+    Column("created_by", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    Index("ix_pending_confirmations_expires_at", "expires_at"),
+)
+
 # Follow-up action items (`A-<n>`): numbers unique across incidents; never deleted.
 action_items = Table(
     "action_items",

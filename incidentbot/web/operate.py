@@ -24,7 +24,7 @@ from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.web.render import plain
 
 SUMMARY_LIMIT = 500
-TEXT_LIMIT = 3000
+TEXT_LIMIT = 40_000  # like Slack's own limit: stored whole, posts link to the whole
 ACTION_LIMIT = 500
 _OWNER = re.compile(r"<?@?([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -296,7 +296,7 @@ ERRORS: list[tuple[str, list[str], str | None]] = [
     ("sev 2 x", ["`x`"], "sev"),
     ("sev 2 3 4", ["`4`"], "sev"),
     # resolve
-    ("resolve 3 " + "w" * 3001, ["3000"], "resolve"),
+    ("resolve 3 " + "w" * 40_001, ["40000"], "resolve"),  # kept on the server for the click, like an update
     ("resolve --drill", ["`--drill`"], "resolve"),
     # set
     ("set", ["Nothing to set"], "set"),

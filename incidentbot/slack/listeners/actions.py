@@ -64,8 +64,12 @@ def _handoff_answer(command: type[c.Ack] | type[c.Decline], ctx: Context) -> Cal
 
 
 def _resolve(value: dict[str, Any], caller: Caller, ctx: Context) -> Reply:
-    summary = value.get("summary") if isinstance(value.get("summary"), str) else None
-    incident = lifecycle.resolve(c.Resolve(ref=_number(value), summary=summary), caller=caller, ctx=ctx)
+    token = value.get("pending")
+    if isinstance(token, str) and token:  # the summary waits on the server (service.confirmations)
+        incident = lifecycle.resolve_confirmed(token, caller=caller, ctx=ctx)
+    else:  # a button posted before summaries were kept on the server carries the summary itself
+        summary = value.get("summary") if isinstance(value.get("summary"), str) else None
+        incident = lifecycle.resolve(c.Resolve(ref=_number(value), summary=summary), caller=caller, ctx=ctx)
     msg = done(f"{incident.label} is resolved. Reminders have stopped; the postmortem is next.")
     return Reply(msg.text, msg.blocks)
 

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from incidentbot.domain.model import Status
+from incidentbot.domain.model import Incident, Status
 from incidentbot.messages import (
     confirm_cancel,
     confirm_resolve,
@@ -26,8 +26,8 @@ from incidentbot.messages.message import compose, context
 from incidentbot.messages.reports import report_received
 from incidentbot.messages.usage import USAGE
 from incidentbot.service import commands as c
+from incidentbot.service import confirmations, lifecycle, queries, reports, roles, sign_in
 from incidentbot.service import declare as declaring
-from incidentbot.service import lifecycle, queries, reports, roles, sign_in
 from incidentbot.service.context import Caller, Context, Reply
 from incidentbot.service.people import remember_name
 from incidentbot.service.targets import channel_division
@@ -103,7 +103,7 @@ def _declare(cmd: c.Declare, caller: Caller, ctx: Context) -> Reply:
 def _update(cmd: c.Update, caller: Caller, ctx: Context) -> Reply:
     incident = lifecycle.post_update(cmd, caller=caller, ctx=ctx)
     if cmd.status is Status.RESOLVED:
-        return _reply(confirm_resolve(incident, summary=cmd.text))
+        return _confirm_resolve(incident, cmd.text, caller, ctx)
     return _say(f"Update posted to {incident.label}.")
 
 
@@ -124,7 +124,13 @@ def _set_fields(cmd: c.SetFields, caller: Caller, ctx: Context) -> Reply:
 
 def _resolve(cmd: c.Resolve, caller: Caller, ctx: Context) -> Reply:
     incident = lifecycle.check_can_close(cmd.ref, caller=caller, ctx=ctx, verb="resolve")
-    return _reply(confirm_resolve(incident, summary=cmd.summary))
+    return _confirm_resolve(incident, cmd.summary, caller, ctx)
+
+
+def _confirm_resolve(incident: Incident, summary: str | None, caller: Caller, ctx: Context) -> Reply:
+    """The Resolve question; a summary waits on the server for the click (a button's value is too small)."""
+    token = confirmations.offer(incident, summary, caller=caller, ctx=ctx) if summary else None
+    return _reply(confirm_resolve(incident, summary=summary, token=token))
 
 
 def _cancel(cmd: c.Cancel, caller: Caller, ctx: Context) -> Reply:
