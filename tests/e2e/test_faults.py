@@ -272,8 +272,8 @@ def test_sustained_posting_to_one_channel_is_paced(lite_url: str, fake_slack: Fa
         sent = [t for t, method, status, args in seen
                 if method == "chat.postMessage" and status == 200 and args.get("channel") == channel.id]  # fmt: skip
         assert len(sent) == 6
-        # Slack counts posts over a window: the six arrive no faster than the pace, and never two at once.
-        # (One gap alone may look short when the post before it was held up in the machine, not by the pacer.)
+        # Slack counts posts over a window: the n-th post arrives no sooner than n-1 paces after the first. (Each
+        # post is allowed one pace of lateness on its way through a loaded machine; unpaced, the six would arrive
+        # within milliseconds and fail from the third on.)
         gaps = [b - a for a, b in itertools.pairwise(sent)]
-        assert sent[-1] - sent[0] >= 5 * interval * 0.9, gaps
-        assert min(gaps) >= interval / 2, gaps
+        assert all(at - sent[0] >= (n - 1) * interval for n, at in enumerate(sent)), gaps
