@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from incidentbot.store import single_use
 from incidentbot.store.tables import pending_confirmations as pending
 
 
@@ -26,12 +27,9 @@ def use(conn: Connection, token: str, *, now: datetime) -> tuple[str, Pending | 
     """Take a pending confirmation once: ("ok", it), or ("used" | "expired" | "unknown", None). The conditional
     UPDATE makes it single-use even when two clicks arrive at the same moment."""
     row = conn.execute(select(pending).where(pending.c.token == token)).mappings().first()
-    if row is None:
-        return "unknown", None
-    if row["used_at"] is not None:
-        return "used", None
-    if row["expires_at"] <= now:
-        return "expired", None
+    found = single_use.outcome(row, now=now)
+    if row is None or found != "ok":
+        return found, None
     taken = conn.execute(
         update(pending).where(pending.c.token == token, pending.c.used_at.is_(None)).values(used_at=now, summary=None)
     ).rowcount

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from incidentbot.store import single_use
 from incidentbot.store.tables import web_sessions
 
 LINK, SESSION = "link", "session"
@@ -20,13 +21,8 @@ def link_state(conn: Connection, token_hash: str, *, now: datetime) -> tuple[str
     """Whether a link would sign someone in: ("ok", user), ("used", None), ("expired", None), ("unknown", None)."""
     row = conn.execute(select(web_sessions).where(web_sessions.c.token_hash == token_hash,
                                                   web_sessions.c.kind == LINK)).mappings().first()  # fmt: skip
-    if row is None:
-        return "unknown", None
-    if row["used_at"] is not None:
-        return "used", None
-    if row["expires_at"] <= now:
-        return "expired", None
-    return "ok", str(row["user_id"])
+    found = single_use.outcome(row, now=now)
+    return (found, str(row["user_id"])) if row is not None and found == "ok" else (found, None)
 
 
 def use_link(conn: Connection, token_hash: str, *, now: datetime) -> tuple[str, str | None]:
