@@ -18,9 +18,12 @@ from slack_sdk import WebClient
 from incidentbot.service.context import Context
 from incidentbot.slack.listeners import actions, commands, events, postmortem, reports, views
 from incidentbot.slack.metered import MeterSlackCalls
+from incidentbot.slack.prompt_ack import PromptAck, PromptExecutor
 from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
+
+LISTENER_THREADS = 48
 
 
 class _TokenNotice(logging.Filter):
@@ -54,7 +57,11 @@ def build_app(
         ignoring_self_events_enabled=False,
         logger=bolt_log,
         raise_error_for_unhandled_request=False,
+        # More listener threads than the requests served at once (Bolt's default is 5), so no request's
+        # listener queues behind another's work after its acknowledgement.
+        listener_executor=PromptExecutor(max_workers=LISTENER_THREADS),
     )
+    app.use(PromptAck())
     app.use(Once(ctx))
     app.use(MeterSlackCalls())
     commands.register(app, ctx=ctx)
