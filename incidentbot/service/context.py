@@ -21,6 +21,8 @@ class Context:
     clock: Callable[[], datetime]
     new_uow: Callable[[], UnitOfWork]
     read_uow: Callable[[], UnitOfWork]
+    # Names this process has lately found in the database, by user id, with when (service/people.py).
+    names_seen: dict[str, tuple[str, float]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def policy(self) -> Policy:

@@ -26,11 +26,11 @@ def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = Non
 
 def slash_command(
     text: str, *, user: str, channel_id: str, channel_name: str, response_url: str, trigger_id: str = "",
-    command: str = "/outage",
+    command: str = "/outage", user_name: str | None = None,
 ) -> str:
     return urlencode({
         "token": "legacy-verification-token", "team_id": TEAM, "team_domain": "test", "channel_id": channel_id,
-        "channel_name": channel_name, "user_id": user, "user_name": user.lower(), "command": command,
+        "channel_name": channel_name, "user_id": user, "user_name": user_name or user.lower(), "command": command,
         "text": text, "api_app_id": "A_TEST", "response_url": response_url,
         "trigger_id": trigger_id or f"trig-{uuid.uuid4().hex[:8]}",
     })  # fmt: skip

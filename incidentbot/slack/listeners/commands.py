@@ -49,14 +49,14 @@ def register(app: App, *, ctx: Context) -> None:
         parsed = parse(command.get("text") or "", id_prefix=ctx.config.id_prefix)
         log.info("%s %s by %s in %s", COMMAND, type(parsed).__name__, caller.user_id, caller.channel_name)
         reply = _answer(parsed, command, caller=caller, ctx=ctx, client=client, request_key=context.get("request_key"))
+        # Before the answer, so the name is known once the command is (a lookup in memory once seen lately).
+        remember_name(ctx, caller.user_id, command.get("user_name"))
         if reply is None:  # a retry of a request already answered
             ack()
-            return
-        if reply.text:
+        elif reply.text:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
         else:
             ack()
-        remember_name(ctx, caller.user_id, command.get("user_name"))
 
 
 def _answer(parsed: c.Command | ParseError, command: dict[str, Any], *, caller: Caller, ctx: Context,
