@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, update
 
 from incidentbot.domain.model import OPEN_STATUSES, Handoff, Incident, Role, Status
 from incidentbot.domain.timeline import Kind, TimelineEvent
@@ -20,6 +20,12 @@ _STATE_COLUMNS = (
     "postmortem_reminded", "last_update_at", "last_update_text", "resolution", "impact", "service",
     "root_cause", "owner_team", "channel_id", "thread_ts", "cause", "started_at", "detected_at", "mitigated_at",
 )  # fmt: skip
+
+
+# Built once, values passed at execution: every command saves an incident, and building the statement with
+# its thirty values each time cost more than running it.
+_SAVE = update(incidents).where(incidents.c.number == bindparam("saved_number"))
+_EVENTS = insert(timeline_events)
 
 
 class IncidentRepository:
@@ -44,7 +50,7 @@ class IncidentRepository:
 
     def save(self, incident: Incident) -> None:
         assert incident.number is not None, "save() is for incidents that were added"
-        self._conn.execute(update(incidents).where(incidents.c.number == incident.number).values(_to_row(incident)))
+        self._conn.execute(_SAVE, {**_to_row(incident), "saved_number": incident.number})
         self._append_events(incident)
 
     def open_incidents(self, *, division: str | None = None, limit: int | None = None) -> list[Incident]:
@@ -113,7 +119,7 @@ class IncidentRepository:
         if incident.events:
             assert incident.number is not None
             number = incident.number
-            self._conn.execute(insert(timeline_events), [_event_row(number, e) for e in incident.events])
+            self._conn.execute(_EVENTS, [_event_row(number, e) for e in incident.events])
             incident.events.clear()
 
     def _from_row(self, row: RowMapping) -> Incident:
