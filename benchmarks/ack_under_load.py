@@ -2,7 +2,14 @@
 `incidentbot serve` process and a bare slack-bolt app that only acknowledges (benchmarks/bare_bolt.py, served
 the same way), both hit in the same run with signed `/outage` commands, the two servers taking turns.
 
-    python benchmarks/ack_under_load.py [--db sqlite|postgresql] [--requests 400] [--concurrency 1 20] [--smoke]
+    python benchmarks/ack_under_load.py [--db sqlite|postgresql] [--requests 400] [--concurrency 1 20]
+                                        [--people 20] [--smoke]
+
+Two shapes of load, each measured on both servers:
+- `--concurrency N`: N clients sending back to back, each the moment its previous answer arrives. At 20 this
+  holds the servers at saturation (hundreds of commands a second): the p50 then measures throughput.
+- `--people N`: N people typing at once, each reading the answer before typing the next command (a pause of
+  0.5-2 s, seeded): the outage-channel load, at most tens of commands a second.
 
 Targets (issue 8): the bot's p50 within 1.3x the bare app's, its p99 under 100 ms.
 """
@@ -11,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -28,6 +36,7 @@ from tests.support import slack_requests as sr
 from tests.support.process import ServeProcess, free_port
 
 SEEDED = 20  # incidents declared before measuring, for `status` and `update` to act on
+PAUSE = (0.5, 2.0)  # seconds a person takes to read an answer and type the next command
 EXPECT = {"list": "", "status": "OUT-", "declare": "declared", "update": "Update posted"}
 
 
@@ -85,14 +94,38 @@ def burst(url: str, bodies: list[str], concurrency: int, check: Callable[[httpx.
         return [s for part in pool.map(client_run, shares) for s in part]
 
 
+def typing(url: str, bodies: list[str], people: int, check: Callable[[httpx.Response], bool],
+           seed: int) -> list[float]:
+    """`people` people, each sending their share one command at a time with a pause of PAUSE seconds before
+    each (the first pause staggers their starts); milliseconds per request."""
+
+    def person(index: int) -> list[float]:
+        pauses = random.Random(seed * 1000 + index)
+        samples = []
+        with httpx.Client(timeout=10) as http:
+            for body in bodies[index::people]:
+                time.sleep(pauses.uniform(*PAUSE))
+                headers = sr.sign(body)
+                started = time.perf_counter()
+                response = http.post(f"{url}/slack/events", content=body, headers=headers)
+                samples.append((time.perf_counter() - started) * 1000)
+                if not check(response):
+                    raise SystemExit(f"unexpected answer from {url}: {response.status_code} {response.text[:300]}")
+        return samples
+
+    with ThreadPoolExecutor(people) as pool:
+        return [s for part in pool.map(person, range(people)) for s in part]
+
+
 def bodies_for(lines: list[str], response_url: str) -> list[str]:
     return [sr.slash_command(t, user="U0ALICE", channel_id="C0GENERAL", channel_name="general",
                              response_url=response_url) for t in lines]  # fmt: skip
 
 
 def measure(bot: str, bare: str, command: str, *, requests: int, concurrency: int, rounds: int, start: int,
-            response_url: str) -> dict[str, list[float]]:
-    """The two servers take turns, `rounds` times, each getting `requests / rounds` commands per turn."""
+            response_url: str, people: bool = False) -> dict[str, list[float]]:
+    """The two servers take turns, `rounds` times, each getting `requests / rounds` commands per turn; with
+    `people`, `concurrency` people typing rather than clients sending back to back."""
     samples: dict[str, list[float]] = {"bot": [], "bare": []}
     per_turn = max(concurrency, requests // rounds)
     for r in range(rounds):
@@ -100,8 +133,13 @@ def measure(bot: str, bare: str, command: str, *, requests: int, concurrency: in
         for name, url in order:
             bodies = bodies_for(texts(command, per_turn, start + r * per_turn), response_url)
             want = EXPECT[command] if name == "bot" else "ok"
-            samples[name] += burst(url, bodies, concurrency,
-                                   lambda resp, want=want: resp.status_code == 200 and want in resp.text)
+            def check(resp: httpx.Response, want: str = want) -> bool:
+                return resp.status_code == 200 and want in resp.text
+
+            if people:
+                samples[name] += typing(url, bodies, concurrency, check, seed=start + r)
+            else:
+                samples[name] += burst(url, bodies, concurrency, check)
     return samples
 
 
@@ -119,12 +157,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--requests", type=int, default=400, help="requests per server, command and concurrency")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 20],
+                        help="clients sending back to back (0 for none)")
+    parser.add_argument("--people", type=int, nargs="*", default=[20], help="people typing at once")
     parser.add_argument("--rounds", type=int, default=4, help="turns each server takes per measurement")
     parser.add_argument("--smoke", action="store_true", help="a tiny run for CI (figures not meaningful)")
     args = parser.parse_args()
     if args.smoke:
-        args.requests, args.concurrency, args.rounds = 20, [1, 5], 2
+        global PAUSE
+        args.requests, args.concurrency, args.people, args.rounds = 20, [1, 5], [5], 2
+        PAUSE = (0.05, 0.2)
     workdir = Path(tempfile.mkdtemp(prefix="ib-ack-"))
     with FakeSlack(verbose=False) as fake, database(args.db) as url:
         bare = BareBolt(workdir)
@@ -143,28 +185,36 @@ def run(args: argparse.Namespace, servers: dict[str, tuple[str, int]], fake: Fak
     load = os.getloadavg()
     print(f"database: {args.db}; {args.requests} requests per cell and server, in {args.rounds} alternating turns; "
           f"load average before: {load[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'command':8} {'conc':>4} | {'bot p50':>8} {'bare p50':>8} {'ratio':>6} | {'bot p99':>8} "
+    print(f"{'command':8} {'load':>9} | {'bot p50':>8} {'bare p50':>8} {'ratio':>6} | {'bot p99':>8} "
           f"{'bare p99':>8} | {'CPU ms/req bot':>14} {'bare':>5} | target: p50 ratio <= 1.3, p99 < 100 ms")
     start = SEEDED
+    shapes = [(n, False) for n in args.concurrency if n] + [(n, True) for n in args.people or [] if n]
     # Reads first: each declaration leaves posts that go out at Slack's pace of one a second per channel,
     # so the writes leave the bot delivering in the background for minutes (the backlog is printed).
-    for command, concurrency in [(c, n) for c in ("list", "status", "declare", "update") for n in args.concurrency]:
+    for command, (count, people) in [(c, shape) for c in ("list", "status", "declare", "update") for shape in shapes]:
         cpu = cpu_seconds(bot_pid), cpu_seconds(bare_pid)
-        s = measure(bot, bare, command, requests=args.requests, concurrency=concurrency, rounds=args.rounds,
-                    start=start, response_url=response_url)
-        start += args.requests
-        bot_cpu = (cpu_seconds(bot_pid) - cpu[0]) * 1000 / len(s["bot"])
-        bare_cpu = (cpu_seconds(bare_pid) - cpu[1]) * 1000 / len(s["bare"])
-        b50, f50, b99, f99 = (quantile(s["bot"], 50), quantile(s["bare"], 50), quantile(s["bot"], 99),
-                              quantile(s["bare"], 99))
-        ok = "met" if b50 <= 1.3 * f50 and b99 < 100 else "MISSED"
-        print(f"{command:8} {concurrency:>4} | {b50:7.1f}  {f50:7.1f}  {b50 / f50:5.2f}x | {b99:7.1f}  "
-              f"{f99:7.1f}  | {bot_cpu:14.1f} {bare_cpu:5.1f} | {ok:6} {backlog(bot)}", flush=True)
+        # People pause between commands (about 16 commands a second from 20 people): half the requests.
+        requests = max(count, args.requests // 2) if people else args.requests
+        s = measure(bot, bare, command, requests=requests, concurrency=count, rounds=args.rounds,
+                    start=start, response_url=response_url, people=people)
+        start += requests
+        print(row(command, f"{count} {'people' if people else 'conc'}", s,
+                  ((cpu_seconds(bot_pid) - cpu[0]) * 1000 / len(s["bot"]),
+                   (cpu_seconds(bare_pid) - cpu[1]) * 1000 / len(s["bare"]))), backlog(bot), flush=True)
+
+
+def row(command: str, load: str, s: dict[str, list[float]], cpu: tuple[float, float]) -> str:
+    b50, f50, b99, f99 = (quantile(s["bot"], 50), quantile(s["bare"], 50), quantile(s["bot"], 99),
+                          quantile(s["bare"], 99))
+    ok = "met" if b50 <= 1.3 * f50 and b99 < 100 else "MISSED"
+    return (f"{command:8} {load:>9} | {b50:7.1f}  {f50:7.1f}  {b50 / f50:5.2f}x | {b99:7.1f}  {f99:7.1f}  | "
+            f"{cpu[0]:14.1f} {cpu[1]:5.1f} | {ok:6}")
 
 
 def backlog(bot: str) -> str:
     undelivered = httpx.get(f"{bot}/healthz", timeout=10).json()["outbox"]["undelivered"]
     return f"({undelivered} posts waiting for Slack's pace)" if undelivered else ""
+
 
 if __name__ == "__main__":
     main()
