@@ -128,3 +128,33 @@ def test_replacing_an_incidents_due_work_drops_what_is_no_longer_owed(db: Databa
     with db.engine.begin() as conn:
         [only] = due_work.pending(conn, incident_number=number)
     assert only.kind is DueKind.UPDATE_DUE and only.due_at == NOW + timedelta(hours=1)
+
+
+def many_open(db: Database, count: int) -> list[Incident]:
+    """`count` open incidents in payments of every severity, and some that must not count: another division's,
+    and closed ones."""
+    with UnitOfWork(db) as uow:
+        made = [declared(severity=4 - n % 4, summary=f"outage {n}") for n in range(count)]
+        for incident in made:
+            uow.incidents.add(incident)
+        uow.incidents.add(declared(division="search", severity=1))
+        for n in range(3):
+            closed = declared(severity=1)
+            closed.resolve(actor="U0ALICE", now=NOW + timedelta(minutes=n))
+            uow.incidents.add(closed)
+        uow.commit()
+    return made
+
+
+def test_the_worst_open_incidents_of_a_division_and_their_count(db: Database) -> None:
+    made = many_open(db, 30)
+    worst = sorted(made, key=lambda i: (i.severity, i.number or 0))
+    with UnitOfWork(db, readonly=True) as uow:
+        assert [i.number for i in uow.incidents.open_worst_first(division="payments", limit=9)] == [
+            i.number for i in worst[:9]]
+        assert uow.incidents.open_worst_first(division="payments", limit=40) == worst
+        assert uow.incidents.open_worst_first(division="nobody", limit=9) == []
+        assert uow.incidents.count_open(division="payments") == 30
+        assert uow.incidents.count_open(division="nobody") == 0
+        assert uow.incidents.count_open() == 31
+
