@@ -9,22 +9,38 @@ from incidentbot.messages import words as w
 NO_OPEN_TOPIC = w.NO_OPEN.rstrip(".")
 SEPARATOR = " | "
 
+# No item is shorter than this one: a one-letter emoji, an empty prefix, the shortest open status, no summary
+# and no public URL. Real items are twice as long.
+_SHORTEST_ITEM = "⚫ -1 SEV1 identified:  · </incidents/-1|page>"
+# The most items a topic can ever show, so the most incidents a caller needs to read: the worst TOPIC_ROOM of
+# a division's open incidents and their count give the same topic as all of them.
+TOPIC_ROOM = (t.TOPIC + len(SEPARATOR)) // (len(_SHORTEST_ITEM) + len(SEPARATOR))
 
-def channel_topic(incidents: list[Incident], *, public_url: str) -> str:
+
+def channel_topic(incidents: list[Incident], *, public_url: str, total: int | None = None) -> str:
     """`🔴 OUT-12 SEV2 investigating: checkout down · <url|page>`, one item per open incident.
 
     Worst first; when they do not all fit, whole items are dropped and counted as `+N more`; a single
-    item that is too long on its own has its summary shortened.
+    item that is too long on its own has its summary shortened. `incidents` may be only the worst
+    TOPIC_ROOM of the `total` open ones: the rest could never be shown, only counted.
     """
     ordered = sorted((i for i in incidents if i.is_open), key=lambda i: (i.severity, i.number or 0))
     if not ordered:
         return NO_OPEN_TOPIC
-    items = [_item(i, public_url) for i in ordered]
-    for count in range(len(items), 0, -1):
-        text = SEPARATOR.join(items[:count]) + _more(len(items) - count)
-        if _size(text) <= t.TOPIC:
-            return text
-    more = _more(len(items) - 1)
+    total = len(ordered) if total is None else max(total, len(ordered))
+    shown: list[str] = []
+    size = 0
+    # Each item adds more than a shorter `+N more` saves, so the first item that does not fit ends the topic.
+    for incident in ordered:
+        item = _item(incident, public_url)
+        grown = size + (len(SEPARATOR) if shown else 0) + _size(item)
+        if grown + _size(_more(total - len(shown) - 1)) > t.TOPIC:
+            break
+        shown.append(item)
+        size = grown
+    if shown:
+        return SEPARATOR.join(shown) + _more(total - len(shown))
+    more = _more(total - 1)
     room = t.TOPIC - _size(more) - _size(_item(ordered[0], public_url, summary_limit=0))
     return _fit(_item(ordered[0], public_url, summary_limit=max(room, 0)) + more)
 

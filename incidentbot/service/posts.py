@@ -8,6 +8,7 @@ from typing import Any
 
 from incidentbot.domain.model import Incident
 from incidentbot.messages import Message, channel_topic, root_message
+from incidentbot.messages.topic import TOPIC_ROOM
 from incidentbot.service.context import Context
 from incidentbot.store import outbox
 from incidentbot.store.outbox import CHATTER, URGENT, OutboxMessage
@@ -70,7 +71,9 @@ class Posts:
     def topic(self, uow: UnitOfWork, division: str) -> None:
         """Name the division's open incidents in its channel topic (call after the change is saved)."""
         name = self.ctx.config.channel_for(division)
-        text = channel_topic(uow.incidents.open_incidents(division=division), public_url=self.ctx.config.public_url)
+        shown = uow.incidents.open_worst_first(division=division, limit=TOPIC_ROOM)  # not all 1,000 when 1,000 are open
+        total = uow.incidents.count_open(division=division) if len(shown) == TOPIC_ROOM else len(shown)
+        text = channel_topic(shown, public_url=self.ctx.config.public_url, total=total)
         self.messages.append(OutboxMessage(
             method="conversations.setTopic", args={"channel": f"#{name}", "topic": text},
             ordering_key=f"topic:{name}"[:80], purpose="topic",  # the column holds 80; a channel name may too

@@ -60,8 +60,16 @@ class IncidentRepository:
         rows = self._conn.execute(stmt.order_by(incidents.c.number).limit(limit)).mappings()
         return [self._from_row(r) for r in rows]
 
-    def count_open(self) -> int:
+    def open_worst_first(self, *, division: str, limit: int) -> list[Incident]:
+        """The `limit` worst open incidents of `division`: by severity, then in the order they were declared."""
+        stmt = select(incidents).where(incidents.c.status.in_(_OPEN), incidents.c.division == division)
+        rows = self._conn.execute(stmt.order_by(incidents.c.severity, incidents.c.number).limit(limit)).mappings()
+        return [self._from_row(r) for r in rows]
+
+    def count_open(self, *, division: str | None = None) -> int:
         stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))
+        if division is not None:
+            stmt = stmt.where(incidents.c.division == division)
         return int(self._conn.execute(stmt).scalar_one())
 
     def newest(self, *, open_only: bool = False, limit: int = 100, offset: int = 0) -> list[Incident]:

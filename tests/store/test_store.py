@@ -1,17 +1,27 @@
-"""The store on both databases: the aggregate round-trips, the outbox keeps order, leases protect claims."""
+"""The store on both databases: the aggregate round-trips, the outbox keeps order, leases protect claims, and
+the channel topic reads only the incidents it can show."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 
+from incidentbot.config import BotConfig
 from incidentbot.domain.due import DueItem, DueKind
 from incidentbot.domain.model import Incident, Role
 from incidentbot.domain.policy import Policy
+from incidentbot.messages import channel_topic
+from incidentbot.messages.topic import TOPIC_ROOM
+from incidentbot.service.context import Context
+from incidentbot.service.posts import Posts
 from incidentbot.store import due_work, outbox
 from incidentbot.store.database import Database, connect
+from incidentbot.store.incidents import IncidentRepository
 from incidentbot.store.outbox import OutboxMessage
 from incidentbot.store.unit_of_work import UnitOfWork
 
@@ -128,3 +138,70 @@ def test_replacing_an_incidents_due_work_drops_what_is_no_longer_owed(db: Databa
     with db.engine.begin() as conn:
         [only] = due_work.pending(conn, incident_number=number)
     assert only.kind is DueKind.UPDATE_DUE and only.due_at == NOW + timedelta(hours=1)
+
+
+@contextmanager
+def reads(engine: Engine) -> Iterator[dict[str, list[Any]]]:
+    """The SQL statements run and the incident rows loaded while the block runs."""
+    seen: dict[str, list[Any]] = {"statements": [], "rows": []}
+    load = IncidentRepository._from_row
+
+    def loading(repo: IncidentRepository, row: Any) -> Incident:
+        seen["rows"].append(row["number"])
+        return load(repo, row)
+
+    def executing(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen["statements"].append(statement)
+
+    event.listen(engine, "before_cursor_execute", executing)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(IncidentRepository, "_from_row", loading)
+            yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", executing)
+
+
+def many_open(db: Database, count: int) -> list[Incident]:
+    """`count` open incidents in payments of every severity, and some that must not count: another division's,
+    and closed ones."""
+    with UnitOfWork(db) as uow:
+        made = [declared(severity=4 - n % 4, summary=f"outage {n}") for n in range(count)]
+        for incident in made:
+            uow.incidents.add(incident)
+        uow.incidents.add(declared(division="search", severity=1))
+        for n in range(3):
+            closed = declared(severity=1)
+            closed.resolve(actor="U0ALICE", now=NOW + timedelta(minutes=n))
+            uow.incidents.add(closed)
+        uow.commit()
+    return made
+
+
+def test_the_worst_open_incidents_of_a_division_and_their_count(db: Database) -> None:
+    made = many_open(db, 30)
+    worst = sorted(made, key=lambda i: (i.severity, i.number or 0))
+    with UnitOfWork(db, readonly=True) as uow:
+        assert [i.number for i in uow.incidents.open_worst_first(division="payments", limit=9)] == [
+            i.number for i in worst[:9]]
+        assert uow.incidents.open_worst_first(division="payments", limit=40) == worst
+        assert uow.incidents.open_worst_first(division="nobody", limit=9) == []
+        assert uow.incidents.count_open(division="payments") == 30
+        assert uow.incidents.count_open(division="nobody") == 0
+        assert uow.incidents.count_open() == 31
+
+
+def test_the_topic_reads_no_more_than_it_can_show(db: Database) -> None:
+    made = many_open(db, 300)
+    ctx = Context(config=BotConfig(), clock=lambda: NOW, new_uow=lambda: UnitOfWork(db),
+                  read_uow=lambda: UnitOfWork(db, readonly=True))
+    posts = Posts(ctx, NOW)
+    with UnitOfWork(db) as uow, reads(uow.conn.engine) as seen:  # as in a declare's transaction
+        posts.topic(uow, "payments")
+    [select, count] = seen["statements"]
+    assert "LIMIT" in select.upper() and "COUNT" in count.upper()
+    assert len(seen["rows"]) == TOPIC_ROOM
+    [message] = posts.messages
+    topic = message.args["topic"]
+    assert topic == channel_topic(made, public_url=ctx.config.public_url)  # as when it was built from all 300
+    assert topic.startswith("🔴 OUT-4 SEV1") and topic.endswith(f" | +{300 - topic.count('|page>')} more")
