@@ -23,6 +23,8 @@ from incidentbot.store import dedupe
 
 log = logging.getLogger("incidentbot.slack")
 
+# More listener threads than requests served at once (Bolt's default is 5), so that no request's listener
+# queues behind another's work after its acknowledgement.
 LISTENER_THREADS = 48
 
 
@@ -57,8 +59,6 @@ def build_app(
         ignoring_self_events_enabled=False,
         logger=bolt_log,
         raise_error_for_unhandled_request=False,
-        # More listener threads than the requests served at once (Bolt's default is 5), so no request's
-        # listener queues behind another's work after its acknowledgement.
         listener_executor=PromptExecutor(max_workers=LISTENER_THREADS),
     )
     app.use(PromptAck())
