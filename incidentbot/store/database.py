@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import threading
@@ -152,12 +153,21 @@ def upgrade(url: str) -> None:
     command.upgrade(cfg, "head")
 
 
-def insert_ignoring_conflict(table: Any, dialect: str) -> Any:
-    """An INSERT that silently skips rows whose unique key already exists (both dialects say ON CONFLICT)."""
+@functools.cache
+def insert_ignoring_conflict(table: Any, dialect: str, returning: Any = None) -> Any:
+    """An INSERT that silently skips rows whose unique key already exists (both dialects say ON CONFLICT),
+    optionally returning a column of the rows it inserted.
+
+    Built once per table: pass the values when executing it (`conn.execute(stmt, values)`); a statement built
+    anew with `.values(...)` on every command cost more to build than to run.
+    """
+    stmt: Any
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert(table).on_conflict_do_nothing()
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
+        stmt = sqlite_insert(table).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-    return pg_insert(table).on_conflict_do_nothing()
+        stmt = pg_insert(table).on_conflict_do_nothing()
+    return stmt if returning is None else stmt.returning(returning)

@@ -38,10 +38,10 @@ def replace_for_incident(conn: Connection, number: int, items: Iterable[DueItem]
 
 def ensure(conn: Connection, item: DueItem) -> bool:
     """Plan a workspace-wide item (roll-up, digest) unless it is already planned. True if this call planned it."""
-    stmt = insert_ignoring_conflict(due_work, conn.dialect.name).values(
-        key=item.key(None), kind=str(item.kind), incident_number=None, role=item.role, due_at=item.due_at, attempts=0
-    )
-    return conn.execute(stmt.returning(due_work.c.id)).first() is not None
+    stmt = insert_ignoring_conflict(due_work, conn.dialect.name, due_work.c.id)
+    values = {"key": item.key(None), "kind": str(item.kind), "incident_number": None, "role": item.role,
+              "due_at": item.due_at, "attempts": 0}
+    return conn.execute(stmt, values).first() is not None
 
 
 def replace_item(conn: Connection, item: DueItem | None, *, key: str) -> None:

@@ -24,6 +24,7 @@ _STATE_COLUMNS = (
 
 # Built once, values passed at execution: every command saves an incident, and building the statement with
 # its thirty values each time cost more than running it.
+_ADD = insert(incidents).returning(incidents.c.number)
 _SAVE = update(incidents).where(incidents.c.number == bindparam("saved_number"))
 _EVENTS = insert(timeline_events)
 
@@ -36,7 +37,7 @@ class IncidentRepository:
     def add(self, incident: Incident, *, origin_channel_id: str | None = None) -> int:
         values = _to_row(incident)
         values["origin_channel_id"] = origin_channel_id
-        number = self._conn.execute(insert(incidents).values(values).returning(incidents.c.number)).scalar_one()
+        number = self._conn.execute(_ADD, values).scalar_one()
         incident.number = int(number)
         self._append_events(incident)
         return incident.number
