@@ -110,11 +110,14 @@ def confirm_cancel(incident: Incident) -> Message:
     return _confirm(question, action_id=ids.CONFIRM_CANCEL, value={"incident": incident.number}, style="danger")
 
 
-def candidates(incidents: list[Incident], *, reason: str, command: str | None = None) -> Message:
-    """Which outages a command could mean; the hint repeats the `command` that was typed, with an ID."""
+def candidates(incidents: list[Incident], *, reason: str, command: str | None = None, more: int = 0) -> Message:
+    """Which outages a command could mean (and how many `more` are open beyond them); the hint repeats the
+    `command` that was typed, with an ID."""
     blocks = [section(f"⚠️ {reason}")]
     if incidents:
         blocks += lines(w.summary_line(i) for i in incidents)
+        if more:
+            blocks.append(context(f"… and {more} more open: `/outage list` counts them all."))
         example = t.escape(with_id(command, incidents[0].label))
         blocks.append(context(f"Name one in your command, e.g. `{example}`."))
     else:

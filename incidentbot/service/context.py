@@ -53,8 +53,10 @@ class Reply:
 class Refused(Exception):
     """The request cannot be carried out; nothing was written. Carries what to tell the person."""
 
-    def __init__(self, message: str, *, usage: str | None = None, candidates: list[Incident] | None = None) -> None:
+    def __init__(self, message: str, *, usage: str | None = None, candidates: list[Incident] | None = None,
+                 more: int = 0) -> None:  # fmt: skip
         super().__init__(message)
         self.message = message
         self.usage = usage
         self.candidates = candidates
+        self.more = more  # candidates there are beyond those named

@@ -14,28 +14,42 @@ def channel_division(uow: UnitOfWork, ctx: Context, caller: Caller) -> str | Non
     return ctx.config.division_for_channel(name) if name else None
 
 
+# Outages named when a command could mean any of them; beyond these they are counted (1,000 may be open).
+CANDIDATES = 20
+
+
 def find_incident(uow: UnitOfWork, ctx: Context, caller: Caller, ref: int | None, *, lock: bool) -> Incident:
     prefix = ctx.config.id_prefix
     if ref is not None:
         incident = uow.incidents.get(ref, lock=lock)
         if incident is None:
-            raise Refused(f"There is no outage {prefix}-{ref}.", candidates=uow.incidents.open_incidents())
+            shown, more = open_candidates(uow)
+            raise Refused(f"There is no outage {prefix}-{ref}.", candidates=shown, more=more)
         return incident
     division = channel_division(uow, ctx, caller)
     if division is None:
-        candidates = uow.incidents.open_incidents()
-        if not candidates:
+        shown, more = open_candidates(uow)
+        if not shown:
             raise Refused("There are no open outages.")
-        example = f"{prefix}-{candidates[0].number}"
+        example = f"{prefix}-{shown[0].number}"
         raise Refused(f"This is not an outage channel, so say which outage you mean (e.g. `{example}`).",
-                      candidates=candidates)
-    candidates = uow.incidents.open_incidents(division=division)
-    if len(candidates) == 1:
-        number = candidates[0].number
+                      candidates=shown, more=more)
+    shown, more = open_candidates(uow, division=division)
+    if len(shown) == 1:
+        number = shown[0].number
         assert number is not None
         found = uow.incidents.get(number, lock=lock)
         assert found is not None
         return found
-    if not candidates:
+    if not shown:
         raise Refused(f"There is no open outage in {division}. Name one with its id, e.g. `{prefix}-12`.")
-    raise Refused(f"{division} has {len(candidates)} open outages: say which one you mean.", candidates=candidates)
+    raise Refused(f"{division} has {len(shown) + more} open outages: say which one you mean.", candidates=shown,
+                  more=more)
+
+
+def open_candidates(uow: UnitOfWork, *, division: str | None = None) -> tuple[list[Incident], int]:
+    """The first CANDIDATES open outages (of `division`), and how many more are open."""
+    shown = uow.incidents.open_incidents(division=division, limit=CANDIDATES + 1)
+    if len(shown) <= CANDIDATES:
+        return shown, 0
+    return shown[:CANDIDATES], uow.incidents.count_open(division=division) - CANDIDATES

@@ -67,3 +67,14 @@ def test_right_to_left_override_never_reaches_company_posts_or_the_digest(
         assert "Outage digest" in company
         assert not BIDI_CONTROLS & set(company)
         assert not BIDI_CONTROLS & set(posted_text(bot, "payments-outage"))
+
+
+def test_with_many_open_the_which_outage_answer_names_twenty_and_counts_the_rest(bot: Harness) -> None:
+    for n in range(1, 24):
+        bot.reply(f"declare --division payments --sev 3 Card payments failing in region {n}")
+    answer = shown(bot, "update Rolled back the deploy", channel="payments-outage")
+    assert "payments has 23 open outages: say which one you mean." in answer
+    assert "Card payments failing in region 20" in answer and "region 21" not in answer
+    assert "… and 3 more open: `/outage list` counts them all." in answer
+    answer = shown(bot, "status OUT-99")
+    assert "There is no outage OUT-99." in answer and "… and 3 more open" in answer

@@ -23,7 +23,7 @@ def answer(work: Callable[[], Reply], *, command: str | None = None) -> Reply:
         return work()
     except Refused as refused:
         if refused.candidates:
-            msg = candidates(refused.candidates, reason=refused.message, command=command)
+            msg = candidates(refused.candidates, reason=refused.message, command=command, more=refused.more)
         else:
             msg = error_message(refused.message, refused.usage)
         return Reply(msg.text, msg.blocks)
