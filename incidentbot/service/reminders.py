@@ -4,6 +4,8 @@ the company roll-up and the daily digest. The domain decides whether each is sti
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterable
 from datetime import timedelta
 
 from incidentbot.domain.due import DueItem, DueKind, next_daily, next_rollup
@@ -39,7 +41,32 @@ LEASE = timedelta(seconds=10)
 HEARTBEAT = LEASE / 3
 
 
-def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
+class InHand:
+    """The due-work rows this process is acting on right now: the heartbeat renews their leases and no others.
+
+    A batch can break off with rows still leased to us (the database went away while acting, and again while
+    the row was being given back). Were every row leased to us renewed, those would stay ours for as long as
+    the process lives and never be done; renewed only while in hand, their leases run out as a dead process's
+    do, and the rows are claimed again (by us or another process)."""
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+        self._lock = threading.Lock()
+
+    def add(self, ids: Iterable[int]) -> None:
+        with self._lock:
+            self._ids.update(ids)
+
+    def drop(self, ids: Iterable[int]) -> None:
+        with self._lock:
+            self._ids.difference_update(ids)
+
+    def ids(self) -> list[int]:
+        with self._lock:
+            return sorted(self._ids)
+
+
+def run_due(ctx: Context, *, owner: str, in_hand: InHand, limit: int = 20) -> int:
     """Claim what has fallen due and act on each; returns how many rows were claimed."""
     with ctx.read_uow() as probe:
         next_due = due_work.next_due_at(probe.conn)
@@ -48,22 +75,29 @@ def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
     with ctx.new_uow() as uow:
         rows = due_work.claim(uow.conn, owner=owner, now=ctx.clock(), lease=LEASE, limit=limit)
         uow.commit()
-    for row in rows:
-        try:
-            act(ctx, row, owner=owner)
-        except Exception:
-            log.exception("due work %s failed; it will be retried", row.key)
-            with ctx.new_uow() as uow:
-                retry_in = timedelta(seconds=min(300, 5 * 2 ** min(row.attempts, 6)))
-                due_work.release(uow.conn, row.id, retry_at=ctx.clock() + retry_in)
-                uow.commit()
+    in_hand.add(row.id for row in rows)
+    try:
+        for row in rows:
+            try:
+                act(ctx, row, owner=owner)
+            except Exception:
+                log.exception("due work %s failed; it will be retried", row.key)
+                with ctx.new_uow() as uow:
+                    retry_in = timedelta(seconds=min(300, 5 * 2 ** min(row.attempts, 6)))
+                    due_work.release(uow.conn, row.id, retry_at=ctx.clock() + retry_in)
+                    uow.commit()
+    finally:
+        in_hand.drop(row.id for row in rows)
     return len(rows)
 
 
-def renew_leases(ctx: Context, *, owner: str) -> None:
+def renew_leases(ctx: Context, *, owner: str, in_hand: InHand) -> None:
     """The heartbeat: keep the due work this process is acting on leased to it for another LEASE."""
+    ids = in_hand.ids()
+    if not ids:
+        return
     with ctx.new_uow() as uow:
-        due_work.renew_leases(uow.conn, owner=owner, until=ctx.clock() + LEASE)
+        due_work.renew_leases(uow.conn, owner=owner, ids=ids, until=ctx.clock() + LEASE)
         uow.commit()
 
 

@@ -47,8 +47,9 @@ def test_a_renewed_due_work_lease_holds_and_a_lapsed_one_is_taken_over(db: Datab
         [row] = due_work.claim(conn, owner="alive", now=NOW, lease=LEASE)
     at = NOW + LEASE - timedelta(seconds=2)
     with db.engine.begin() as conn:
-        assert due_work.renew_leases(conn, owner="alive", until=at + LEASE) == 1
-        assert due_work.renew_leases(conn, owner="nobody", until=at + LEASE) == 0
+        assert due_work.renew_leases(conn, owner="alive", ids=[row.id], until=at + LEASE) == 1
+        assert due_work.renew_leases(conn, owner="nobody", ids=[row.id], until=at + LEASE) == 0
+        assert due_work.renew_leases(conn, owner="alive", ids=[], until=at + LEASE) == 0  # not in hand: not renewed
     with db.engine.begin() as conn:
         assert due_work.claim(conn, owner="other", now=NOW + LEASE + timedelta(seconds=1), lease=LEASE) == []
         [taken] = due_work.claim(conn, owner="other", now=at + LEASE + timedelta(seconds=1), lease=LEASE)
