@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from incidentbot.service.context import Context
-from incidentbot.service.reminders import HEARTBEAT, InHand, plan_digest, recover_abandoned, renew_leases, run_due
+from incidentbot.service.leases import InHand
+from incidentbot.service.reminders import HEARTBEAT, plan_digest, recover_abandoned, renew_leases, run_due
 
 log = logging.getLogger("incidentbot.scheduler")
 

@@ -4,8 +4,6 @@ the company roll-up and the daily digest. The domain decides whether each is sti
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable
 from datetime import timedelta
 
 from incidentbot.domain.due import DueItem, DueKind, next_daily, next_rollup
@@ -28,6 +26,7 @@ from incidentbot.messages.thread import update_chase_post
 from incidentbot.service import follow_ups, postmortem, reports
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
+from incidentbot.service.leases import InHand
 from incidentbot.service.posts import Posts
 from incidentbot.store import due_work
 from incidentbot.store.due_work import DueRow
@@ -35,35 +34,10 @@ from incidentbot.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("incidentbot.scheduler")
 
-# Short, and renewed by `renew_leases` every HEARTBEAT while the process lives: a process that dies has its
-# claimed work taken over by another within about LEASE, and a slow job is never taken from a live one.
+# Short, and renewed by `renew_leases` every HEARTBEAT while the process acts on the row: a process that dies has
+# its claimed work taken over by another within about LEASE, and a slow job is never taken from a live one.
 LEASE = timedelta(seconds=10)
 HEARTBEAT = LEASE / 3
-
-
-class InHand:
-    """The due-work rows this process is acting on right now: the heartbeat renews their leases and no others.
-
-    A batch can break off with rows still leased to us (the database went away while acting, and again while
-    the row was being given back). Were every row leased to us renewed, those would stay ours for as long as
-    the process lives and never be done; renewed only while in hand, their leases run out as a dead process's
-    do, and the rows are claimed again (by us or another process)."""
-
-    def __init__(self) -> None:
-        self._ids: set[int] = set()
-        self._lock = threading.Lock()
-
-    def add(self, ids: Iterable[int]) -> None:
-        with self._lock:
-            self._ids.update(ids)
-
-    def drop(self, ids: Iterable[int]) -> None:
-        with self._lock:
-            self._ids.difference_update(ids)
-
-    def ids(self) -> list[int]:
-        with self._lock:
-            return sorted(self._ids)
 
 
 def run_due(ctx: Context, *, owner: str, in_hand: InHand, limit: int = 20) -> int:
