@@ -32,7 +32,7 @@ def test_a_renewed_outbox_lease_holds_and_a_lapsed_one_is_taken_over(db: Databas
     for beat in range(1, 6):  # a slow delivery: 30 s, renewed every third of the lease
         at = NOW + beat * LEASE / 3 * 2
         with db.engine.begin() as conn:
-            assert outbox.renew_leases(conn, owner="alive", until=at + LEASE) == 1
+            assert outbox.renew_leases(conn, owner="alive", ids=[row.id], until=at + LEASE) == 1
             assert outbox.claim(conn, owner="other", now=at + LEASE / 2, lease=LEASE) == []
     died = NOW + 5 * LEASE / 3 * 2  # the last heartbeat
     with db.engine.begin() as conn:
