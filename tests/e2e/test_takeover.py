@@ -162,6 +162,7 @@ def test_due_work_a_killed_replica_was_acting_on_is_taken_over_once(
                 [dead_owner] = {owner for _, owner in held.values()}  # one claim took all four, none acted on
                 assert dead_owner is not None
                 dead, live = (a, b) if f":{a.proc and a.proc.pid}:" in dead_owner else (b, a)
+                assert f":{dead.proc and dead.proc.pid}:" in dead_owner
                 dead.kill()  # between claim and finish: OUT-1's act waits, the other three are claimed, not done
                 killed = time.monotonic()
                 command.rollback()  # the command ends; the dead replica's session finds its client gone
