@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from incidentbot.service.context import Context
+from incidentbot.service.leases import InHand
 from incidentbot.service.reminders import HEARTBEAT, plan_digest, recover_abandoned, renew_leases, run_due
 
 log = logging.getLogger("incidentbot.scheduler")
@@ -24,6 +25,7 @@ class Ticker:
         self._interval = interval
         self._scheduler: BackgroundScheduler | None = None
         self._ticking = threading.Lock()
+        self._in_hand = InHand()  # what the tick is acting on: the heartbeat renews those leases only
 
     def start(self) -> None:
         recover_abandoned(self._ctx)
@@ -33,7 +35,7 @@ class Ticker:
         self._scheduler.add_job(self.tick, "interval", seconds=self._interval, id="due-work", max_instances=1,
                                 coalesce=True, next_run_time=datetime.now(UTC))
         # Beside the tick (a long tick must not stop it): the due work being acted on stays leased to us.
-        self._scheduler.add_job(self._heartbeat, "interval", seconds=HEARTBEAT.total_seconds(), id="heartbeat",
+        self._scheduler.add_job(self.heartbeat, "interval", seconds=HEARTBEAT.total_seconds(), id="heartbeat",
                                 max_instances=1, coalesce=True)
         self._scheduler.start()
 
@@ -42,9 +44,10 @@ class Ticker:
             self._scheduler.shutdown(wait=True)
         self._scheduler = None
 
-    def _heartbeat(self) -> None:
+    def heartbeat(self) -> None:
+        """Renew the leases of the due work being acted on (also called directly by tests)."""
         try:
-            renew_leases(self._ctx, owner=self._owner)
+            renew_leases(self._ctx, owner=self._owner, in_hand=self._in_hand)
         except Exception:
             log.exception("could not renew the due-work leases; trying again shortly")
 
@@ -57,7 +60,7 @@ class Ticker:
         total = 0
         with self._ticking:
             try:
-                while (claimed := run_due(self._ctx, owner=self._owner)) > 0:
+                while (claimed := run_due(self._ctx, owner=self._owner, in_hand=self._in_hand)) > 0:
                     total += claimed
             except Exception:
                 log.exception("scheduler tick failed; the next tick will try again")

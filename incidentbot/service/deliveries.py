@@ -58,10 +58,12 @@ def claim(dctx: DeliveryContext, *, lease: timedelta, limit: int, urgent_only: b
     return rows
 
 
-def renew_leases(dctx: DeliveryContext, *, lease: timedelta) -> int:
-    """The heartbeat: keep the rows this process is delivering leased to it for another `lease`."""
+def renew_leases(dctx: DeliveryContext, *, lease: timedelta, ids: list[int]) -> int:
+    """The heartbeat: keep the rows this process is delivering (`ids`) leased to it for another `lease`."""
+    if not ids:
+        return 0
     with dctx.new_uow() as uow:
-        count = outbox.renew_leases(uow.conn, owner=dctx.owner, until=dctx.clock() + lease)
+        count = outbox.renew_leases(uow.conn, owner=dctx.owner, ids=ids, until=dctx.clock() + lease)
         uow.commit()
     return count
 

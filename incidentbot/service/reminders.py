@@ -26,6 +26,7 @@ from incidentbot.messages.thread import update_chase_post
 from incidentbot.service import follow_ups, postmortem, reports
 from incidentbot.service.apply import commit_change
 from incidentbot.service.context import Context
+from incidentbot.service.leases import InHand
 from incidentbot.service.posts import Posts
 from incidentbot.store import due_work
 from incidentbot.store.due_work import DueRow
@@ -33,13 +34,13 @@ from incidentbot.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("incidentbot.scheduler")
 
-# Short, and renewed by `renew_leases` every HEARTBEAT while the process lives: a process that dies has its
-# claimed work taken over by another within about LEASE, and a slow job is never taken from a live one.
+# Short, and renewed by `renew_leases` every HEARTBEAT while the process acts on the row: a process that dies has
+# its claimed work taken over by another within about LEASE, and a slow job is never taken from a live one.
 LEASE = timedelta(seconds=10)
 HEARTBEAT = LEASE / 3
 
 
-def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
+def run_due(ctx: Context, *, owner: str, in_hand: InHand, limit: int = 20) -> int:
     """Claim what has fallen due and act on each; returns how many rows were claimed."""
     with ctx.read_uow() as probe:
         next_due = due_work.next_due_at(probe.conn)
@@ -48,22 +49,29 @@ def run_due(ctx: Context, *, owner: str, limit: int = 20) -> int:
     with ctx.new_uow() as uow:
         rows = due_work.claim(uow.conn, owner=owner, now=ctx.clock(), lease=LEASE, limit=limit)
         uow.commit()
-    for row in rows:
-        try:
-            act(ctx, row, owner=owner)
-        except Exception:
-            log.exception("due work %s failed; it will be retried", row.key)
-            with ctx.new_uow() as uow:
-                retry_in = timedelta(seconds=min(300, 5 * 2 ** min(row.attempts, 6)))
-                due_work.release(uow.conn, row.id, retry_at=ctx.clock() + retry_in)
-                uow.commit()
+    in_hand.add(row.id for row in rows)
+    try:
+        for row in rows:
+            try:
+                act(ctx, row, owner=owner)
+            except Exception:
+                log.exception("due work %s failed; it will be retried", row.key)
+                with ctx.new_uow() as uow:
+                    retry_in = timedelta(seconds=min(300, 5 * 2 ** min(row.attempts, 6)))
+                    due_work.release(uow.conn, row.id, retry_at=ctx.clock() + retry_in)
+                    uow.commit()
+    finally:
+        in_hand.drop(row.id for row in rows)
     return len(rows)
 
 
-def renew_leases(ctx: Context, *, owner: str) -> None:
+def renew_leases(ctx: Context, *, owner: str, in_hand: InHand) -> None:
     """The heartbeat: keep the due work this process is acting on leased to it for another LEASE."""
+    ids = in_hand.ids()
+    if not ids:
+        return
     with ctx.new_uow() as uow:
-        due_work.renew_leases(uow.conn, owner=owner, until=ctx.clock() + LEASE)
+        due_work.renew_leases(uow.conn, owner=owner, ids=ids, until=ctx.clock() + LEASE)
         uow.commit()
 
 

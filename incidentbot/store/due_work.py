@@ -114,9 +114,11 @@ def next_due_at(conn: Connection) -> datetime | None:
     return conn.execute(select(func.min(due_work.c.due_at))).scalar()
 
 
-def renew_leases(conn: Connection, *, owner: str, until: datetime) -> int:
-    """Extend every lease `owner` holds (its heartbeat): short leases then only run out when it has died."""
-    return conn.execute(update(due_work).where(due_work.c.lease_owner == owner).values(lease_until=until)).rowcount
+def renew_leases(conn: Connection, *, owner: str, ids: Iterable[int], until: datetime) -> int:
+    """Extend the leases `owner` holds on rows `ids`, those it is acting on (its heartbeat): short leases then
+    only run out when it has died, or when it let go of a row without giving it back."""
+    stmt = update(due_work).where(due_work.c.lease_owner == owner, due_work.c.id.in_(list(ids)))
+    return conn.execute(stmt.values(lease_until=until)).rowcount
 
 
 def recover_abandoned(conn: Connection) -> int:

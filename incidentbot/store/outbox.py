@@ -8,6 +8,7 @@ a crashed process's rows are picked up again when the lease runs out.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -110,11 +111,11 @@ def claim(
     ]  # fmt: skip
 
 
-def renew_leases(conn: Connection, *, owner: str, until: datetime) -> int:
-    """Extend every lease `owner` holds (its heartbeat): short leases then only run out when it has died."""
-    return conn.execute(
-        update(outbox).where(outbox.c.lease_owner == owner, outbox.c.state == PENDING).values(lease_until=until)
-    ).rowcount
+def renew_leases(conn: Connection, *, owner: str, ids: Iterable[int], until: datetime) -> int:
+    """Extend the leases `owner` holds on rows `ids`, those it is delivering (its heartbeat): short leases then
+    only run out when it has died, or when a delivery crashed without giving its row back."""
+    stmt = update(outbox).where(outbox.c.lease_owner == owner, outbox.c.state == PENDING, outbox.c.id.in_(list(ids)))
+    return conn.execute(stmt.values(lease_until=until)).rowcount
 
 
 def recover_abandoned(conn: Connection) -> int:

@@ -32,7 +32,7 @@ def test_a_renewed_outbox_lease_holds_and_a_lapsed_one_is_taken_over(db: Databas
     for beat in range(1, 6):  # a slow delivery: 30 s, renewed every third of the lease
         at = NOW + beat * LEASE / 3 * 2
         with db.engine.begin() as conn:
-            assert outbox.renew_leases(conn, owner="alive", until=at + LEASE) == 1
+            assert outbox.renew_leases(conn, owner="alive", ids=[row.id], until=at + LEASE) == 1
             assert outbox.claim(conn, owner="other", now=at + LEASE / 2, lease=LEASE) == []
     died = NOW + 5 * LEASE / 3 * 2  # the last heartbeat
     with db.engine.begin() as conn:
@@ -47,8 +47,9 @@ def test_a_renewed_due_work_lease_holds_and_a_lapsed_one_is_taken_over(db: Datab
         [row] = due_work.claim(conn, owner="alive", now=NOW, lease=LEASE)
     at = NOW + LEASE - timedelta(seconds=2)
     with db.engine.begin() as conn:
-        assert due_work.renew_leases(conn, owner="alive", until=at + LEASE) == 1
-        assert due_work.renew_leases(conn, owner="nobody", until=at + LEASE) == 0
+        assert due_work.renew_leases(conn, owner="alive", ids=[row.id], until=at + LEASE) == 1
+        assert due_work.renew_leases(conn, owner="nobody", ids=[row.id], until=at + LEASE) == 0
+        assert due_work.renew_leases(conn, owner="alive", ids=[], until=at + LEASE) == 0  # not in hand: not renewed
     with db.engine.begin() as conn:
         assert due_work.claim(conn, owner="other", now=NOW + LEASE + timedelta(seconds=1), lease=LEASE) == []
         [taken] = due_work.claim(conn, owner="other", now=at + LEASE + timedelta(seconds=1), lease=LEASE)

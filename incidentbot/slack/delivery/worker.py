@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 
 from incidentbot.service import deliveries
 from incidentbot.service.deliveries import DeliveryContext
+from incidentbot.service.leases import InHand
 from incidentbot.slack.delivery.earlier import find_delivered
 from incidentbot.slack.delivery.holds import CoolingDown, HeldCalls
 from incidentbot.slack.delivery.pacing import ChannelPacer, MethodCooldown
@@ -67,6 +68,7 @@ class Deliverer:
             read_uow=lambda: UnitOfWork(db, id_prefix=id_prefix, readonly=True),
         )  # fmt: skip
         self._renewed = time.monotonic()
+        self._in_hand = InHand()  # claimed and not yet done with: the only rows whose leases the heartbeat renews
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -132,13 +134,15 @@ class Deliverer:
         if time.monotonic() - self._renewed < self._beat:
             return
         try:
-            deliveries.renew_leases(self._dctx, lease=self._lease)
+            deliveries.renew_leases(self._dctx, lease=self._lease, ids=self._in_hand.ids())
             self._renewed = time.monotonic()
         except Exception:
             log.exception("could not renew the outbox leases; trying again shortly")
 
     def _claim(self, limit: int, *, urgent_only: bool = False) -> list[OutboxRow]:
-        return deliveries.claim(self._dctx, lease=self._lease, limit=limit, urgent_only=urgent_only)
+        rows = deliveries.claim(self._dctx, lease=self._lease, limit=limit, urgent_only=urgent_only)
+        self._in_hand.add(row.id for row in rows)
+        return rows
 
     # ----- one row -------------------------------------------------------------------------------------
 
@@ -160,6 +164,7 @@ class Deliverer:
         except Exception:  # a bug must not kill the worker; the lease expiry brings the row back
             log.exception("delivery of outbox row %s (%s) crashed", row.id, row.method)
         finally:
+            self._in_hand.drop([row.id])  # done with: a lease it still holds (it crashed) is left to run out
             # The next row of this incident may now be claimed: claim it at once, not at the next poll.
             self._wake.set()
 

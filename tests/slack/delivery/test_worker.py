@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import OperationalError
 
 from incidentbot.emulator import FakeSlack
+from incidentbot.service import deliveries
 from incidentbot.store import outbox
 from incidentbot.store.database import Database
 from tests.support.delivery import deliverer, drain, enqueue, now, post, rows, texts
@@ -67,3 +72,29 @@ def test_a_permanent_failure_is_recorded_and_others_go_on(db: Database, fake_sla
     assert first["state"] == outbox.FAILED and "restricted_action" in first["last_error"]
     assert second["state"] == outbox.DELIVERED
     assert texts(fake_slack) == ["next"]
+
+
+def test_a_row_left_leased_by_a_crashed_delivery_is_taken_up_again_while_the_worker_lives(
+    db: Database, fake_slack: FakeSlack, ops: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack stored the post, then recording it failed (the database went away): the delivery crashed with the
+    row still leased to this live worker. Its heartbeat must not keep that lease alive, or the incident's posts
+    wait behind the row until a restart: the lease runs out, the row is found in Slack and recorded, once."""
+    recorded = deliveries.delivered
+    failures: list[int] = []
+
+    def database_gone_once(*args: Any, **kwargs: Any) -> None:
+        if not failures:
+            failures.append(1)
+            raise OperationalError("UPDATE outbox ...", None, ConnectionError("server closed the connection"))
+        recorded(*args, **kwargs)
+
+    monkeypatch.setattr(deliveries, "delivered", database_gone_once)
+    enqueue(db, post("stored, not recorded"), post("next"))
+    worker = deliverer(db, fake_slack, lease=timedelta(seconds=1))
+    worker.start()
+    try:
+        fake_slack.wait_for(lambda: [r["state"] for r in rows(db)] == [outbox.DELIVERED] * 2, timeout=10)
+    finally:
+        worker.stop()
+    assert texts(fake_slack) == ["stored, not recorded", "next"]
