@@ -38,6 +38,13 @@ log = logging.getLogger(__name__)
 THREAD_WAIT = timedelta(seconds=0.2)
 
 
+# After a claim that found nothing to send, the next one waits at least this long, unless a delivery has
+# finished meanwhile (its incident's next post may now go). Every commit wakes the worker, and a claim reads
+# every pending row (thousands while Slack is slow, down or pacing a burst), on SQLite inside the one write
+# turn that commands wait for: claiming on every wake slowed the commands.
+CLAIM_GAP = 0.1  # seconds
+
+
 class Deliverer:
     def __init__(
         self,
@@ -70,6 +77,7 @@ class Deliverer:
         self._renewed = time.monotonic()
         self._in_hand = InHand()  # claimed and not yet done with: the only rows whose leases the heartbeat renews
         self._wake = threading.Event()
+        self._freed = threading.Event()  # a delivery has finished since the last claim
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
@@ -86,12 +94,17 @@ class Deliverer:
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()
+        self._freed.set()
         if self._thread is not None:
             self._thread.join(timeout)
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def _worker_done(self, _: Future[None]) -> None:
+        self._freed.set()
         self._wake.set()
 
     def _recover_abandoned(self) -> None:
@@ -104,6 +117,7 @@ class Deliverer:
 
     def _run(self) -> None:
         in_flight: dict[Future[None], int] = {}  # → the row's priority
+        found_nothing_at = -CLAIM_GAP
         while not self._stop.is_set():
             self._heartbeat()
             in_flight = {f: p for f, p in in_flight.items() if not f.done()}
@@ -112,16 +126,22 @@ class Deliverer:
             chatter = sum(1 for p in in_flight.values() if p != URGENT)
             claimed: list[OutboxRow] = []
             if free > 0:
+                # Cut short when a delivery finishes: its incident's next post may go now.
+                self._freed.wait(max(0.0, found_nothing_at + CLAIM_GAP - time.monotonic()))
+                self._freed.clear()
                 try:
                     claimed = self._claim(free, urgent_only=1 < self._workers <= chatter + 1)
                 except Exception:
                     log.exception("could not claim outbox rows; retrying shortly")
+                found_nothing_at = found_nothing_at if claimed else time.monotonic()
             assert self._pool is not None
             for row in claimed:
-                in_flight[self._pool.submit(self._deliver_logged, row)] = row.priority
+                future = self._pool.submit(self._deliver_logged, row)
+                future.add_done_callback(self._worker_done)
+                in_flight[future] = row.priority
             if claimed:
                 continue
-            self._wake.wait(0.05 if in_flight else min(self._poll, self._beat))
+            self._wake.wait(min(self._poll, self._beat))
             self._wake.clear()
 
     @property
