@@ -74,44 +74,38 @@ class BareBolt:
         self.proc.wait(10)
 
 
+def client(url: str, bodies: list[str], check: Callable[[httpx.Response], bool],
+           pauses: random.Random | None = None) -> list[float]:
+    """One client sending `bodies` one at a time, each after a pause drawn from PAUSE by `pauses` when given
+    (a person reading the answer); milliseconds per request."""
+    samples = []
+    with httpx.Client(timeout=10) as http:
+        for body in bodies:
+            if pauses is not None:
+                time.sleep(pauses.uniform(*PAUSE))
+            headers = sr.sign(body)
+            started = time.perf_counter()
+            response = http.post(f"{url}/slack/events", content=body, headers=headers)
+            samples.append((time.perf_counter() - started) * 1000)
+            if not check(response):
+                raise SystemExit(f"unexpected answer from {url}: {response.status_code} {response.text[:300]}")
+    return samples
+
+
 def burst(url: str, bodies: list[str], concurrency: int, check: Callable[[httpx.Response], bool]) -> list[float]:
     """Send `bodies` with `concurrency` clients, each one request at a time; milliseconds per request."""
-
-    def client_run(share: list[str]) -> list[float]:
-        samples = []
-        with httpx.Client(timeout=10) as http:
-            for body in share:
-                headers = sr.sign(body)
-                started = time.perf_counter()
-                response = http.post(f"{url}/slack/events", content=body, headers=headers)
-                samples.append((time.perf_counter() - started) * 1000)
-                if not check(response):
-                    raise SystemExit(f"unexpected answer from {url}: {response.status_code} {response.text[:300]}")
-        return samples
-
     shares = [bodies[i::concurrency] for i in range(concurrency)]
     with ThreadPoolExecutor(concurrency) as pool:
-        return [s for part in pool.map(client_run, shares) for s in part]
+        return [s for part in pool.map(lambda share: client(url, share, check), shares) for s in part]
 
 
 def typing(url: str, bodies: list[str], people: int, check: Callable[[httpx.Response], bool],
            seed: int) -> list[float]:
-    """`people` people, each sending their share one command at a time with a pause of PAUSE seconds before
-    each (the first pause staggers their starts); milliseconds per request."""
+    """`people` people, each sending their share one command at a time with a pause before each (the first
+    pause staggers their starts); milliseconds per request."""
 
     def person(index: int) -> list[float]:
-        pauses = random.Random(seed * 1000 + index)
-        samples = []
-        with httpx.Client(timeout=10) as http:
-            for body in bodies[index::people]:
-                time.sleep(pauses.uniform(*PAUSE))
-                headers = sr.sign(body)
-                started = time.perf_counter()
-                response = http.post(f"{url}/slack/events", content=body, headers=headers)
-                samples.append((time.perf_counter() - started) * 1000)
-                if not check(response):
-                    raise SystemExit(f"unexpected answer from {url}: {response.status_code} {response.text[:300]}")
-        return samples
+        return client(url, bodies[index::people], check, pauses=random.Random(seed * 1000 + index))
 
     with ThreadPoolExecutor(people) as pool:
         return [s for part in pool.map(person, range(people)) for s in part]

@@ -3,15 +3,14 @@ from the database the first time, then not again while it stays the same; a new 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from incidentbot.store.tables import people
 from tests.support import slack_requests as sr
 from tests.support.harness import Harness
+from tests.support.statements import statements
 
 
 def command_as(bot: Harness, text: str, *, name: str) -> None:
@@ -20,22 +19,12 @@ def command_as(bot: Harness, text: str, *, name: str) -> None:
     assert bot.post_signed(body).status_code == 200
 
 
-@contextmanager
-def statements_on_people(bot: Harness) -> Iterator[list[str]]:
-    seen: list[str] = []
+def statements_on_people(bot: Harness) -> AbstractContextManager[list[str]]:
+    return statements(bot.bot.db.engine, bot.bot.db.read_engine)
 
-    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if "people" in statement:
-            seen.append(statement)
 
-    engines = {bot.bot.db.engine, bot.bot.db.read_engine}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", before)
+def on_people(seen: list[str]) -> list[str]:
+    return [statement for statement in seen if "people" in statement]
 
 
 def name_of(bot: Harness, user_id: str) -> str | None:
@@ -46,10 +35,10 @@ def name_of(bot: Harness, user_id: str) -> str | None:
 def test_a_name_is_read_once_then_remembered_and_a_new_one_written(bot: Harness) -> None:
     with statements_on_people(bot) as first:
         command_as(bot, "list", name="alice")
-    assert name_of(bot, "U0ALICE") == "alice" and first  # read, then written
+    assert name_of(bot, "U0ALICE") == "alice" and on_people(first)  # read, then written
     with statements_on_people(bot) as again:
         command_as(bot, "list", name="alice")
         command_as(bot, "help", name="alice")
-    assert again == []  # known lately: no database work for it
+    assert on_people(again) == []  # known lately: no database work for it
     command_as(bot, "list", name="alice.smith")
     assert name_of(bot, "U0ALICE") == "alice.smith"  # known when the answer arrives

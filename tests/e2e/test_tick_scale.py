@@ -3,38 +3,14 @@ of the earliest due time, nothing per incident."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import Engine, event
-
 from tests.support.harness import Harness
-
-
-@contextmanager
-def statements(*engines: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engines = tuple({id(e): e for e in engines}.values())  # one engine serves both on PostgreSQL
-
-    me = threading.get_ident()
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if threading.get_ident() == me:  # the tick runs here; the outbox worker, busy posting, elsewhere
-            seen.append(statement)
-
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", record)
+from tests.support.statements import statements
 
 
 def tick_statements(bot: Harness) -> list[str]:
     db = bot.bot.db
-    with statements(db.engine, db.read_engine) as seen:
+    # The tick runs in this thread; the outbox worker, busy posting, in another.
+    with statements(db.engine, db.read_engine, this_thread_only=True) as seen:
         assert bot.bot.ticker.tick() == 0
     return seen
 
