@@ -38,13 +38,11 @@ log = logging.getLogger(__name__)
 THREAD_WAIT = timedelta(seconds=0.2)
 
 
-# After a claim that found nothing to send, the worker rests nine times as long as that claim took, at most
-# CLAIM_REST, unless a delivery finishes meanwhile (its incident's next post may go now): claims that find
-# nothing then take at most a tenth of the time. Every commit wakes the worker, and a claim reads every
-# pending row (thousands while Slack is slow, down or pacing a burst), on SQLite inside the one write turn
-# that commands wait for: claiming on every wake slowed the commands. With few rows a claim takes about a
-# millisecond, and the rest is too short to notice.
-CLAIM_REST = 0.1  # seconds
+# After a claim that found nothing to send, the next one waits at least this long, unless a delivery has
+# finished meanwhile (its incident's next post may now go). Every commit wakes the worker, and a claim reads
+# every pending row (thousands while Slack is slow, down or pacing a burst), on SQLite inside the one write
+# turn that commands wait for: claiming on every wake slowed the commands.
+CLAIM_GAP = 0.1  # seconds
 
 
 class Deliverer:
@@ -119,7 +117,7 @@ class Deliverer:
 
     def _run(self) -> None:
         in_flight: dict[Future[None], int] = {}  # → the row's priority
-        rest_until = 0.0  # monotonic time before which no claim runs, unless a delivery finishes
+        found_nothing_at = -CLAIM_GAP
         while not self._stop.is_set():
             self._heartbeat()
             in_flight = {f: p for f, p in in_flight.items() if not f.done()}
@@ -128,16 +126,14 @@ class Deliverer:
             chatter = sum(1 for p in in_flight.values() if p != URGENT)
             claimed: list[OutboxRow] = []
             if free > 0:
-                self._freed.wait(max(0.0, rest_until - time.monotonic()))
+                # Cut short when a delivery finishes: its incident's next post may go now.
+                self._freed.wait(max(0.0, found_nothing_at + CLAIM_GAP - time.monotonic()))
                 self._freed.clear()
-                started = time.monotonic()
                 try:
                     claimed = self._claim(free, urgent_only=1 < self._workers <= chatter + 1)
                 except Exception:
                     log.exception("could not claim outbox rows; retrying shortly")
-                if not claimed:
-                    ended = time.monotonic()
-                    rest_until = ended + min(CLAIM_REST, 9 * (ended - started))
+                found_nothing_at = found_nothing_at if claimed else time.monotonic()
             assert self._pool is not None
             for row in claimed:
                 future = self._pool.submit(self._deliver_logged, row)
