@@ -104,6 +104,8 @@ class Deliverer:
         self._wake.set()
 
     def _worker_done(self, _: Future[None]) -> None:
+        """A delivery has finished and its worker is free: the next row of its incident may now be claimed, at
+        once rather than at the next poll (set once the future is done, so the loop counts the worker free)."""
         self._freed.set()
         self._wake.set()
 
@@ -185,8 +187,6 @@ class Deliverer:
             log.exception("delivery of outbox row %s (%s) crashed", row.id, row.method)
         finally:
             self._in_hand.drop([row.id])  # done with: a lease it still holds (it crashed) is left to run out
-            # The next row of this incident may now be claimed: claim it at once, not at the next poll.
-            self._wake.set()
 
     def _deliver(self, row: OutboxRow) -> None:
         args: dict[str, Any] | None = None
