@@ -71,8 +71,7 @@ class Posts:
     def topic(self, uow: UnitOfWork, division: str) -> None:
         """Name the division's open incidents in its channel topic (call after the change is saved)."""
         name = self.ctx.config.channel_for(division)
-        shown = uow.incidents.open_worst_first(division=division, limit=TOPIC_ROOM)  # not all 1,000 when 1,000 are open
-        total = uow.incidents.count_open(division=division) if len(shown) == TOPIC_ROOM else len(shown)
+        shown, total = uow.incidents.first_open(TOPIC_ROOM, division=division, worst_first=True)
         text = channel_topic(shown, public_url=self.ctx.config.public_url, total=total)
         self.messages.append(OutboxMessage(
             method="conversations.setTopic", args={"channel": f"#{name}", "topic": text},

@@ -22,14 +22,10 @@ class IncidentView:
     actions: tuple[ActionItem, ...] = ()
 
 
-def open_incidents(ctx: Context, *, limit: int | None = None) -> list[Incident]:
+def first_open(ctx: Context, limit: int) -> tuple[list[Incident], int]:
+    """The first `limit` open incidents and how many are open in all, in one read."""
     with ctx.read_uow() as uow:
-        return uow.incidents.open_incidents(limit=limit)
-
-
-def count_open(ctx: Context) -> int:
-    with ctx.read_uow() as uow:
-        return uow.incidents.count_open()
+        return uow.incidents.first_open(limit)
 
 
 def incident_for(ctx: Context, caller: Caller, ref: int | None, *, timeline: bool = True) -> IncidentView:

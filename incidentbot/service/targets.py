@@ -49,7 +49,5 @@ def find_incident(uow: UnitOfWork, ctx: Context, caller: Caller, ref: int | None
 
 def open_candidates(uow: UnitOfWork, *, division: str | None = None) -> tuple[list[Incident], int]:
     """The first CANDIDATES open outages (of `division`), and how many more are open."""
-    shown = uow.incidents.open_incidents(division=division, limit=CANDIDATES + 1)
-    if len(shown) <= CANDIDATES:
-        return shown, 0
-    return shown[:CANDIDATES], uow.incidents.count_open(division=division) - CANDIDATES
+    shown, total = uow.incidents.first_open(CANDIDATES, division=division)
+    return shown, total - len(shown)

@@ -67,6 +67,18 @@ class IncidentRepository:
         rows = self._conn.execute(stmt.order_by(incidents.c.severity, incidents.c.number).limit(limit)).mappings()
         return [self._from_row(r) for r in rows]
 
+    def first_open(
+        self, limit: int, *, division: str | None = None, worst_first: bool = False
+    ) -> tuple[list[Incident], int]:
+        """The first `limit` open incidents (of `division`; in the order declared, or worst first) and how many
+        are open in all, counted only when there may be more than were read (1,000 may be open)."""
+        if worst_first:
+            assert division is not None, "worst first is per division (a channel topic)"
+            shown = self.open_worst_first(division=division, limit=limit)
+        else:
+            shown = self.open_incidents(division=division, limit=limit)
+        return shown, self.count_open(division=division) if len(shown) == limit else len(shown)
+
     def count_open(self, *, division: str | None = None) -> int:
         stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))
         if division is not None:

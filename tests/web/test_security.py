@@ -348,7 +348,7 @@ def secrets_stay_secret(bot: Harness, caplog: pytest.LogCaptureFixture, monkeypa
     def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("incidentbot.service.queries.open_incidents", explode)
+    monkeypatch.setattr("incidentbot.service.queries.first_open", explode)
     answers.append(bot.reply("list"))  # a crash in a listener: logged with its traceback
     assert "error id" in answers[-1]
     assert [r for r in caplog.records if r.levelno >= logging.ERROR], "expected errors to be logged"

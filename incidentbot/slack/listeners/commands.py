@@ -152,8 +152,7 @@ def _answer_handoff(cmd: c.Ack | c.Decline, caller: Caller, ctx: Context) -> Rep
 
 
 def _list_open(cmd: c.ListOpen, caller: Caller, ctx: Context) -> Reply:
-    shown = queries.open_incidents(ctx, limit=LIST_ROOM + 1)  # not all 1,000 when 1,000 are open
-    total = queries.count_open(ctx) if len(shown) > LIST_ROOM else len(shown)
+    shown, total = queries.first_open(ctx, LIST_ROOM + 1)  # not all 1,000 when 1,000 are open
     return _reply(incident_list(shown, now=ctx.clock(), total=total))
 
 
