@@ -47,8 +47,7 @@ SQLITE_POOL = 30
 
 def connect(url: str, *, echo: bool = False) -> Database:
     if make_url(url).get_backend_name() == "sqlite":
-        writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo)
-        _take_turns(writer)
+        writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo, turn=WriteTurn())
         reader = _sqlite_engine(url, begin="BEGIN", echo=echo)
         return Database(url=url, engine=writer, read_engine=reader)
     engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -72,7 +71,7 @@ def connect_readonly(url: str) -> Database:
     return Database(url=url, engine=engine, read_engine=engine)
 
 
-def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
+def _sqlite_engine(url: str, *, begin: str, echo: bool, turn: WriteTurn | None = None) -> Engine:
     engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False},
                            pool_size=SQLITE_POOL, max_overflow=0, pool_timeout=30)
 
@@ -89,37 +88,49 @@ def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        # The process's write turn first, in this one listener: SQLAlchemy 2.1 runs an engine's "begin"
+        # listeners in the order they were added whatever `insert=True` says, and a turn taken after BEGIN
+        # IMMEDIATE left every writer to SQLite's busy handler.
+        if turn is not None:
+            turn.take(conn.connection.info)
         # SQLite has one writer: taking the write lock up front (IMMEDIATE) serialises commands instead of
         # failing them with "database is locked" when two read-then-write transactions meet.
         conn.exec_driver_sql(begin)
 
+    if turn is not None:
+        @event.listens_for(engine, "checkin")
+        def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+            if record is not None:
+                turn.give(record.info)
+
     return engine
 
 
-def _take_turns(engine: Engine) -> None:
-    """Writers in this process queue on a lock for SQLite's one write lock, taken at BEGIN and given back when
-    the connection returns to the pool.
+class WriteTurn:
+    """Writers in this process queue on a lock for SQLite's one write lock, taken before BEGIN IMMEDIATE and
+    given back when the connection returns to the pool.
 
     Without it, twenty writers at once all poll SQLite's busy handler, which sleeps between tries with a
-    growing backoff (up to 100 ms): the lock sits free while waiters sleep, and the slowest requests took a
-    second. A waiter on this lock starts the moment the previous writer is done. (One process per SQLite file;
-    another process, if any, still meets SQLite's busy timeout.)
+    growing backoff (up to 100 ms): the lock sits free while waiters sleep, and the slowest requests took
+    most of a second. A waiter on this lock starts the moment the previous writer is done. (One process per
+    SQLite file; another process, if any, still meets SQLite's busy timeout.)
     """
-    turn = threading.Lock()
 
-    @event.listens_for(engine, "begin", insert=True)  # before the BEGIN IMMEDIATE listener
-    def _wait_turn(conn: Any) -> None:
-        info = conn.connection.info
-        if info.get("write_turn"):
+    KEY = "write_turn"  # in the pooled connection's `info`: this checkout holds the turn
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def take(self, info: dict[Any, Any]) -> None:
+        if info.get(self.KEY):
             return  # this checkout already holds the turn (a second transaction on the same connection)
-        info["write_turn"] = turn.acquire(timeout=WRITE_TURN_TIMEOUT)
-        if not info["write_turn"]:
+        info[self.KEY] = self._lock.acquire(timeout=WRITE_TURN_TIMEOUT)
+        if not info[self.KEY]:
             log.warning("waited %.0f s for the write turn; leaving it to SQLite's busy timeout", WRITE_TURN_TIMEOUT)
 
-    @event.listens_for(engine, "checkin")
-    def _give_turn(_dbapi_connection: Any, record: Any) -> None:
-        if record is not None and record.info.pop("write_turn", False):
-            turn.release()
+    def give(self, info: dict[Any, Any]) -> None:
+        if info.pop(self.KEY, False):
+            self._lock.release()
 
 
 def for_update(stmt: Select[Any], db_dialect: str, *, skip_locked: bool = False) -> Select[Any]:
