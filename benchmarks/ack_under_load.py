@@ -155,6 +155,8 @@ def main() -> None:
                         help="clients sending back to back (0 for none)")
     parser.add_argument("--people", type=int, nargs="*", default=[20], help="people typing at once")
     parser.add_argument("--rounds", type=int, default=4, help="turns each server takes per measurement")
+    parser.add_argument("--commands", nargs="+", choices=list(EXPECT), default=list(EXPECT),
+                        help="which commands to measure (default: all four)")
     parser.add_argument("--smoke", action="store_true", help="a tiny run for CI (figures not meaningful)")
     args = parser.parse_args()
     if args.smoke:
@@ -185,7 +187,7 @@ def run(args: argparse.Namespace, servers: dict[str, tuple[str, int]], fake: Fak
     shapes = [(n, False) for n in args.concurrency if n] + [(n, True) for n in args.people or [] if n]
     # Reads first: each declaration leaves posts that go out at Slack's pace of one a second per channel,
     # so the writes leave the bot delivering in the background for minutes (the backlog is printed).
-    for command, (count, people) in [(c, shape) for c in ("list", "status", "declare", "update") for shape in shapes]:
+    for command, (count, people) in [(c, shape) for c in args.commands for shape in shapes]:
         cpu = cpu_seconds(bot_pid), cpu_seconds(bare_pid)
         # People pause between commands (about 16 commands a second from 20 people): half the requests.
         requests = max(count, args.requests // 2) if people else args.requests
