@@ -60,7 +60,7 @@ def test_right_to_left_override_never_reaches_company_posts_or_the_digest(
         bot.reply(f"declare --division payments --company-wide --sev 2 Checkout {RLO}down for \u2066EU\u2069")
         bot.reply(f"update OUT-1 Rolled {RLO}back the deploy")
         digest_at = next_daily(bot.clock(), time(9, 0), UTC)
-        bot.pass_time(digest_at - bot.clock() + timedelta(seconds=1))
+        bot.pass_time_to(digest_at + timedelta(seconds=1))
         bot.delivered()
         company = posted_text(bot, "company-outage")
         assert "Checkout down for EU" in company and "Rolled back the deploy" in company

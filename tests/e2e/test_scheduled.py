@@ -84,7 +84,7 @@ def test_daily_digest_at_local_time_lists_the_last_day(database_url: str, fake_s
     with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, config=config) as bot:
         digest_at = next_daily(bot.clock(), time(9, 0), zone)
         # The first digest falls on a quiet day: nothing is posted, but the next one is planned.
-        bot.pass_time(digest_at - bot.clock() + timedelta(seconds=1))
+        bot.pass_time_to(digest_at + timedelta(seconds=1))
         assert bot.fake.channel("company-outage") is None
 
         bot.reply("declare --division payments --sev 2 Card auth down")
@@ -95,7 +95,7 @@ def test_daily_digest_at_local_time_lists_the_last_day(database_url: str, fake_s
         bot.reply("declare --division search --sev 4 Declared by mistake")
         bot.click(ids.CONFIRM_CANCEL, {"incident": 4}, user="U0ALICE")
         next_at = next_daily(digest_at, time(9, 0), zone)  # not always 24 h later: a DST change may fall between
-        bot.pass_time(next_at - bot.clock() - timedelta(seconds=5))
+        bot.pass_time_to(next_at - timedelta(seconds=5))
         assert company(bot, "Outage digest") == []
         bot.pass_time(timedelta(seconds=5))
         [digest] = company(bot, "Outage digest")
@@ -134,7 +134,7 @@ def test_postmortem_reminder_to_the_commander_after_postmortem_due(bot: Harness)
     resolved_at = datetime.fromisoformat(bot.api("/api/incidents/OUT-1").json()["resolved_at"])
     # Two days from early in the week; four from a Thursday.
     due_at = working_days_after(resolved_at, 2, bot.bot.ctx.config.tz)
-    bot.pass_time(due_at - bot.clock() - timedelta(seconds=10))
+    bot.pass_time_to(due_at - timedelta(seconds=10))
     assert [m for m in bot.fake.dms("U0BOB") if "postmortem is due" in text_of(m)] == []
     bot.pass_time(timedelta(seconds=10))
     [reminder] = [text_of(m) for m in bot.fake.dms("U0BOB") if "postmortem is due" in text_of(m)]

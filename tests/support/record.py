@@ -43,7 +43,7 @@ def resolve(bot: Harness, number: int, summary: str = "Fixed", user: str = "U0AL
 
 def advance_to(bot: Harness, moment: datetime) -> None:
     """Pass time up to `moment` (doing what falls due on the way, once)."""
-    bot.pass_time(moment - bot.clock())
+    bot.pass_time_to(moment)
 
 
 def click_with_trigger(bot: Harness, action_id: str, value: dict[str, Any], *, user: str) -> Any:
