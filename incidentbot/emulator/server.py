@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from email.message import Message as Headers
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from .faults import ANY, RESPONSE_URL, Fault
 from .inspection import Inspection
@@ -55,7 +55,7 @@ class FakeSlack(Inspection):
 
     # ------------------------------------------------------------------------------------ lifecycle
 
-    def start(self, port: int | None = None) -> FakeSlack:
+    def start(self, port: int | None = None) -> Self:
         if self._server is not None:
             return self
         self._stopping.clear()
@@ -81,7 +81,7 @@ class FakeSlack(Inspection):
             self._thread.join(timeout=5)
         self._server = self._thread = None
 
-    def __enter__(self) -> FakeSlack:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

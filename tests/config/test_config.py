@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import BaseModel
 
 from incidentbot.config import (
     BotConfig,
@@ -154,7 +155,7 @@ def test_example_file_shows_every_key_of_products_contract() -> None:
 
 
 def test_example_file_shows_every_key_the_bot_reads() -> None:
-    models = {"": BotConfig, "cadence": CadenceConfig, "divisions": DivisionConfig}
+    models: dict[str, type[BaseModel]] = {"": BotConfig, "cadence": CadenceConfig, "divisions": DivisionConfig}
     shown = _example_keys()
     for table, model in models.items():
         assert set(model.model_fields) - {"cadence", "divisions"} == shown[table], table

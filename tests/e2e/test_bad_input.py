@@ -73,5 +73,8 @@ def test_buttons_with_forged_or_stale_values_change_nothing(bot: Harness) -> Non
         response, url_id = bot.click("resolve_confirm", value, user="U0ALICE")
         assert response.status_code == 200
         # the person is told why nothing happened (after the ack, on the response_url)
-        bot.fake.wait_for(lambda u=url_id: bot.fake.responses[u], message="the answer to the click")
+        def answered(u: str = url_id) -> object:
+            return bot.fake.responses[u]
+
+        bot.fake.wait_for(answered, message="the answer to the click")
     assert row_counts(bot) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -90,7 +91,7 @@ def test_events_are_acknowledged_before_their_listener_runs(polls: list[float]) 
     item = {"type": "message", "channel": "C0GENERAL", "ts": "1.000001"}
     body = sr.event_callback({"type": "reaction_added", "user": "U0ALICE", "reaction": "eyes", "item_user": "U0BOB",
                               "item": item, "event_ts": "1.000002"}, event_id="Ev01")
-    headers = {k.lower(): v for k, v in sr.sign(body).items()}
+    headers: dict[str, str | Sequence[str]] = {k.lower(): v for k, v in sr.sign(body).items()}
     response = app.dispatch(BoltRequest(body=body, headers=headers))
     assert response.status == 200 and not handled.is_set() and polls == []
     release.set()

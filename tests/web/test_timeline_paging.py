@@ -4,6 +4,7 @@ without `limit` the whole timeline, as the contract says."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -18,7 +19,8 @@ def test_the_timeline_comes_in_pages_that_add_up_to_the_whole(bot: Harness) -> N
         bot.reply(f"note OUT-1 finding {n}")
     whole = bot.api("/api/incidents/OUT-1").json()
     assert "timeline_before" not in whole and len(whole["timeline"]) >= 8  # whole: fewer than 1,000
-    pages, before = [], None
+    pages: list[list[dict[str, Any]]] = []
+    before = None
     while True:
         query = "?limit=3" + (f"&before={before}" if before is not None else "")
         page = bot.api(f"/api/incidents/OUT-1{query}").json()
