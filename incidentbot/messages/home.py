@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,10 +14,32 @@ from incidentbot.messages import words as w
 from incidentbot.messages.message import Block, actions, button, context, divider, finish, header, lines, section
 
 
+@dataclass(frozen=True)
+class HomeIncidents:
+    """What a Home tab shows of the open incidents, read within bounds however many are open: the first of
+    those where the person has a part (a role, or a handoff waiting for their answer) and the first of all,
+    each with how many there are in all."""
+
+    yours: Sequence[Incident]
+    yours_total: int
+    shown: Sequence[Incident]
+    total: int
+
+    @classmethod
+    def of(cls, user: str, incidents: Sequence[Incident]) -> HomeIncidents:
+        """From a full list of the open incidents (a few, or a test's)."""
+        yours = [i for i in incidents if has_part(i, user)]
+        return cls(yours=yours, yours_total=len(yours), shown=incidents, total=len(incidents))
+
+
+def has_part(incident: Incident, user: str) -> bool:
+    return bool(incident.roles_of(user) or incident.pending_for(user))
+
+
 def home_view(
-    user: str, incidents: list[Incident], *, now: datetime, public_url: str, action_items: Sequence[str] = ()
+    user: str, outages: HomeIncidents, *, now: datetime, public_url: str, action_items: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """The Home tab of `user`: the two ways in, their duties, then every open outage.
+    """The Home tab of `user`: the two ways in, their duties, then the open outages.
 
     `action_items`: one line per open action item of `user` (service/home.py renders them from the store).
     """
@@ -24,15 +47,21 @@ def home_view(
         button("Declare an outage", action_id=ids.HOME_DECLARE, style="danger"),
         button("Report a problem", action_id=ids.HOME_REPORT),
     )]  # fmt: skip
-    blocks += _yours(user, incidents, now)
+    blocks += _yours(user, outages.yours, now)
+    if outages.yours_total > len(outages.yours):
+        blocks.append(context(f"… and {outages.yours_total - len(outages.yours)} more open outages where you "
+                              f"have a part: `/outage list`"))
     if action_items:
         blocks += [section("*Your open action items*"), *lines(action_items)]
-    blocks += [divider(), section(f"*Open outages* ({len(incidents)})")]
-    blocks += [_incident_line(i, now, public_url) for i in incidents] or [context("No outage is open. 🎉")]
+    blocks += [divider(), section(f"*Open outages* ({outages.total})")]
+    blocks += [_incident_line(i, now, public_url) for i in outages.shown] or [context("No outage is open. 🎉")]
+    if outages.total > len(outages.shown):
+        blocks.append(context(f"… and {outages.total - len(outages.shown)} more: `/outage list`, or "
+                              f"{public_url}/incidents"))
     return {"type": "home", "blocks": finish(blocks)}
 
 
-def _yours(user: str, incidents: list[Incident], now: datetime) -> list[Block]:
+def _yours(user: str, incidents: Sequence[Incident], now: datetime) -> list[Block]:
     blocks: list[Block] = [section("*Your part*")]
     for incident in incidents:
         roles = incident.roles_of(user)

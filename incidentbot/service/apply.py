@@ -13,10 +13,13 @@ from incidentbot.store import due_work
 from incidentbot.store.unit_of_work import UnitOfWork
 
 
-def commit_change(uow: UnitOfWork, ctx: Context, incident: Incident, posts: Posts, *, topic: bool = False) -> None:
-    """Save the incident and its new events, re-plan its due work, queue its posts, and commit."""
+def commit_change(
+    uow: UnitOfWork, ctx: Context, incident: Incident, posts: Posts, *, topic: bool = False, declared: bool = False
+) -> None:
+    """Save the incident and its new events, re-plan its due work, queue its posts, and commit. `declared`:
+    the incident is new in this transaction, so everyone with a part in it has a new part."""
     assert incident.number is not None
-    before = uow.incidents.get(incident.number)
+    before = None if declared else uow.incidents.get(incident.number)
     uow.incidents.save(incident)
     home.refresh(uow, ctx, before, incident, now=posts.now)
     if incident.status is Status.RESOLVED:  # the postmortem follows the timeline from the resolution on

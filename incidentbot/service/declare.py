@@ -51,7 +51,7 @@ def declare(
                                                            cadence=ctx.policy.update_interval(incident.severity)))
         if incident.in_company_channel:
             ensure_rollup(uow, ctx, now)
-        commit_change(uow, ctx, incident, posts, topic=True)
+        commit_change(uow, ctx, incident, posts, topic=True, declared=True)
         return incident
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from incidentbot.domain.model import Incident
 from incidentbot.messages.actions import action_row
-from incidentbot.messages.home import home_view
+from incidentbot.messages.home import HomeIncidents, home_view
 from incidentbot.service.context import Context
 from incidentbot.store import outbox
 from incidentbot.store.outbox import OutboxMessage
@@ -28,18 +28,29 @@ def duties(incident: Incident | None) -> dict[str, tuple[object, ...]]:
     return people
 
 
-def render(uow: UnitOfWork, ctx: Context, user: str, incidents: list[Incident], *, now: datetime) -> dict[str, Any]:
-    """The Home tab of `user` from state: the open `incidents` and the user's own open action items."""
+# How many open incidents a Home tab lists, of the person's and of all: read within these bounds whatever
+# the number open (a thousand, in a bad hour), since each refresh is rendered inside a command's transaction.
+YOURS_SHOWN = 8
+OPEN_SHOWN = 20
+
+
+def render(uow: UnitOfWork, ctx: Context, user: str, first_open: tuple[list[Incident], int], *,
+           now: datetime) -> dict[str, Any]:
+    """The Home tab of `user` from state: their part in the open incidents, the first open incidents (with how
+    many are open in all) and the user's own open action items."""
     today = now.astimezone(ctx.config.tz).date()
     mine = [action_row(item, incident_label=f"{ctx.config.id_prefix}-{item.incident_number}", today=today)
             for item in uow.actions.find(owner=user, open_only=True)]
-    return home_view(user, incidents, now=now, public_url=ctx.config.public_url, action_items=mine)
+    yours, yours_total = uow.incidents.involving(user, YOURS_SHOWN)
+    shown, total = first_open
+    outages = HomeIncidents(yours=yours, yours_total=yours_total, shown=shown, total=total)
+    return home_view(user, outages, now=now, public_url=ctx.config.public_url, action_items=mine)
 
 
 def view_for(ctx: Context, user: str) -> dict[str, Any]:
     """The Home tab of `user` as it is now (read-only; for `app_home_opened`)."""
     with ctx.read_uow() as uow:
-        return render(uow, ctx, user, uow.incidents.open_incidents(), now=ctx.clock())
+        return render(uow, ctx, user, uow.incidents.first_open(OPEN_SHOWN), now=ctx.clock())
 
 
 def refresh(uow: UnitOfWork, ctx: Context, before: Incident | None, after: Incident, *, now: datetime) -> None:
@@ -53,10 +64,10 @@ def queue(uow: UnitOfWork, ctx: Context, users: Iterable[str | None], *, now: da
     changed = sorted({user for user in users if user})
     if not changed:
         return
-    incidents = uow.incidents.open_incidents()
+    first_open = uow.incidents.first_open(OPEN_SHOWN)
     messages = [
         OutboxMessage(method="views.publish", ordering_key=f"home:{user}"[:80], purpose="home",
-                      args={"user_id": user, "view": render(uow, ctx, user, incidents, now=now)})
+                      args={"user_id": user, "view": render(uow, ctx, user, first_open, now=now)})
         for user in changed
     ]  # fmt: skip
     outbox.enqueue(uow.conn, messages, now=now)

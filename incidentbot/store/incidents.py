@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, Text, bindparam, case, cast, func, insert, or_, select, update
 
 from incidentbot.domain.model import OPEN_STATUSES, Handoff, Incident, Role, Status
 from incidentbot.domain.timeline import Kind, TimelineEvent
@@ -78,6 +78,21 @@ class IncidentRepository:
         else:
             shown = self.open_incidents(division=division, limit=limit)
         return shown, self.count_open(division=division) if len(shown) == limit else len(shown)
+
+    def involving(self, user: str, limit: int) -> tuple[list[Incident], int]:
+        """The first `limit` open incidents where `user` holds a role or is asked to take one (those waiting
+        for their answer first, then in the order declared), and how many there are in all (counted only when
+        there may be more)."""
+        # A handoff is stored as JSON ({"role": ..., "to": "U123", ...}): its text names the person asked.
+        asked = cast(incidents.c.pending_handoffs, Text).contains(f'"to": "{user}"', autoescape=True)
+        part = or_(incidents.c.commander == user, incidents.c.communicator == user, asked)
+        stmt = (select(incidents).where(incidents.c.status.in_(_OPEN), part)
+                .order_by(case((asked, 0), else_=1), incidents.c.number))
+        shown = [self._from_row(r) for r in self._conn.execute(stmt.limit(limit)).mappings()]
+        if len(shown) < limit:
+            return shown, len(shown)
+        count = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN), part)
+        return shown, int(self._conn.execute(count).scalar_one())
 
     def count_open(self, *, division: str | None = None) -> int:
         stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))

@@ -7,19 +7,25 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from incidentbot.messages import ids
+from incidentbot.service.home import YOURS_SHOWN
 from tests.support import slack_requests as sr
 from tests.support.harness import Harness
+from tests.support.statements import statements
 
 
-def home_of(bot: Harness, user: str, *, published: int = 1) -> str:
+def home_of(bot: Harness, user: str) -> str:
+    """The Home tab `user` sees on opening it: the one published in answer to `app_home_opened`."""
+    bot.delivered()  # Home tabs queued by earlier commands are out first
+
+    def publishes() -> list[Any]:
+        return [c for c in bot.fake.calls_to("views.publish") if c.args.get("user_id") == user]
+
+    before = len(publishes())
     bot.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home",
                "event_ts": "1700000000.000200"})  # fmt: skip
-
-    def homes() -> list[Any]:
-        return [v for v in bot.fake.views if v.kind == "home" and v.user == user]
-
-    bot.wait(lambda: len(homes()) == 1 and len(homes()[0].history) + 1 >= published, what=f"{user}'s Home tab")
-    return json.dumps(homes()[0].view)
+    bot.wait(lambda: len(publishes()) > before, what=f"{user}'s Home tab")
+    [view] = [v for v in bot.fake.views if v.kind == "home" and v.user == user]
+    return json.dumps(view.view, ensure_ascii=False)
 
 
 def pin_event(kind: str, *, user: str, channel: str, ts: str, author: str) -> dict[str, Any]:
@@ -143,10 +149,14 @@ def test_an_incident_link_unfurls_into_a_status_card(bot: Harness) -> None:
 def test_the_home_tab_is_refreshed_when_a_persons_part_changes(bot: Harness) -> None:
     bot.reply("declare --division payments Refunds are slow")
     bot.delivered()
+    # The declarer now runs it: her Home tab says so without her opening it again.
+    [alice] = [v for v in bot.fake.views if v.kind == "home" and v.user == "U0ALICE"]
+    assert "You are the *commander and communicator*" in json.dumps(alice.view)
     assert "Nothing is waiting for you." in home_of(bot, "U0BOB")
+    published = len(bot.fake.calls_to("views.publish"))
     bot.reply("update OUT-1 Still looking")  # nobody's part changes: no Home tab is re-published
     bot.delivered()
-    assert len(bot.fake.calls_to("views.publish")) == 1
+    assert len(bot.fake.calls_to("views.publish")) == published
 
     bot.reply("commander <@U0BOB> OUT-1")
     bot.delivered()
@@ -156,8 +166,8 @@ def test_the_home_tab_is_refreshed_when_a_persons_part_changes(bot: Harness) -> 
     bot.delivered()
     bob = next(v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB")
     assert "You are the *commander*" in json.dumps(bob.view) and ids.ACCEPT_HANDOFF not in json.dumps(bob.view)
-    alice = [v for v in bot.fake.views if v.kind == "home" and v.user == "U0ALICE"]
-    assert len(alice) == 1 and "You are the *communicator*" in json.dumps(alice[0].view)
+    [alice] = [v for v in bot.fake.views if v.kind == "home" and v.user == "U0ALICE"]
+    assert "You are the *communicator*" in json.dumps(alice.view)
 
 
 def home_click(bot: Harness, action_id: str, value: dict[str, Any] | None, *, user: str) -> None:
@@ -254,3 +264,25 @@ def test_the_home_tab_lists_the_persons_open_action_items_and_follows_them(bot: 
     bot.delivered()
     view = json.dumps(next(v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB").view)
     assert "*A-1*" in view and "Add retries to card-router" in view
+
+
+def test_the_home_tab_reads_a_bounded_few_of_many_open_outages(bot: Harness) -> None:
+    for n in range(1, 31):
+        bot.reply(f"declare --division payments --sev 3 Outage number {n}")
+    # Asked at declaration: Bob's Home tab has the Accept button without his opening it.
+    bot.reply("declare --division payments --sev 2 Card auth down --commander <@U0BOB>")
+    bot.delivered()
+    [bob] = [v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB"]
+    assert ids.ACCEPT_HANDOFF in json.dumps(bob.view) and "OUT-31" in json.dumps(bob.view)
+
+    with statements(bot.bot.db.read_engine) as seen:
+        alice = home_of(bot, "U0ALICE")
+    # Alice runs all 31: the first few of hers, the first twenty of all, and how many more of each.
+    assert "Open outages* (31)" in alice and "… and 11 more" in alice
+    # A handoff waiting for her answer comes before the outages she already runs, however late it was asked.
+    bot.reply("declare --division search --sev 2 Search is down --communicator <@U0ALICE>", user="U0BOB")
+    asked = home_of(bot, "U0ALICE")
+    assert ids.ACCEPT_HANDOFF in asked and "OUT-32" in asked and "and 24 more open outages" in asked
+    assert alice.count("You are the *") == YOURS_SHOWN and f"and {31 - YOURS_SHOWN} more open outages" in alice
+    on_incidents = [s for s in seen if "FROM incidents" in s]
+    assert on_incidents and all("LIMIT" in s or "count(" in s for s in on_incidents), on_incidents

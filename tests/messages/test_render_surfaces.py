@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from incidentbot.domain.model import Role
 from incidentbot.messages import ids
-from incidentbot.messages.home import home_view, unfurl_card
+from incidentbot.messages.home import HomeIncidents, home_view, unfurl_card
 from incidentbot.messages.message import compose
 from incidentbot.messages.reports import (
     dismiss_modal,
@@ -64,9 +64,9 @@ def test_the_home_tab_is_a_valid_view_for_everyone() -> None:
     mine = incident(1, summary=HOSTILE)
     mine.request_handoff(role=Role.COMMANDER, to="U5", actor="U1", now=later(1))
     for user in ("U1", "U5", "U9"):
-        view = valid_view(home_view(user, [mine], now=later(90), public_url="https://bot.example.com"))
+        view = valid_view(home_view(user, HomeIncidents.of(user, [mine]), now=later(90), public_url="https://bot.example.com"))
         assert view["type"] == "home"
-    empty = home_view("U9", [], now=NOW, public_url="https://bot.example.com")
+    empty = home_view("U9", HomeIncidents.of("U9", []), now=NOW, public_url="https://bot.example.com")
     assert "No outage is open" in str(empty)
 
 
@@ -76,8 +76,11 @@ def test_the_unfurl_card_is_compact_and_valid() -> None:
     assert len(card["blocks"]) == 2 and "OUT-4" in str(card) and "SEV2" in str(card)
 
 
+NONE_OPEN = HomeIncidents(yours=[], yours_total=0, shown=[], total=0)
+
+
 def test_the_home_tab_has_a_place_for_the_persons_action_items() -> None:
-    view = valid_view(home_view("U1", [], now=NOW, public_url="https://bot.example.com",
+    view = valid_view(home_view("U1", NONE_OPEN, now=NOW, public_url="https://bot.example.com",
                                 action_items=["A-3 Add a canary for the refunds queue (OUT-2, due 2026-12-04)"]))
     assert "Your open action items" in str(view) and "A-3 Add a canary" in str(view)
-    assert "action items" not in str(home_view("U1", [], now=NOW, public_url="https://bot.example.com"))
+    assert "action items" not in str(home_view("U1", NONE_OPEN, now=NOW, public_url="https://bot.example.com"))
