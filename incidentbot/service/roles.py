@@ -16,7 +16,7 @@ from incidentbot.service.apply import commit_change
 from incidentbot.service.commands import Ack, Decline, RequestHandoff
 from incidentbot.service.context import Caller, Context, Refused
 from incidentbot.service.posts import Posts
-from incidentbot.service.targets import find_incident
+from incidentbot.service.targets import CANDIDATES, find_incident
 from incidentbot.store.unit_of_work import UnitOfWork
 
 
@@ -72,10 +72,10 @@ def _addressed_to(uow: UnitOfWork, ctx: Context, caller: Caller, ref: int | None
     People answer from wherever the request reached them (usually the DM), not from the outage channel.
     """
     if ref is None:
-        asking = [i for i in uow.incidents.open_incidents() if i.pending_for(caller.user_id)]
-        if len(asking) > 1:
+        asking, total = uow.incidents.asking(caller.user_id, CANDIDATES)
+        if total > 1:
             raise Refused("Handoffs to you are pending on several outages: say which one you answer.",
-                          candidates=asking)
+                          candidates=asking, more=total - len(asking))
         if asking:
             ref = asking[0].number
         else:

@@ -83,8 +83,7 @@ class IncidentRepository:
         """The first `limit` open incidents where `user` holds a role or is asked to take one (those waiting
         for their answer first, then in the order declared), and how many there are in all (counted only when
         there may be more)."""
-        # A handoff is stored as JSON ({"role": ..., "to": "U123", ...}): its text names the person asked.
-        asked = cast(incidents.c.pending_handoffs, Text).contains(f'"to": "{user}"', autoescape=True)
+        asked = _asked(user)
         part = or_(incidents.c.commander == user, incidents.c.communicator == user, asked)
         stmt = (select(incidents).where(incidents.c.status.in_(_OPEN), part)
                 .order_by(case((asked, 0), else_=1), incidents.c.number))
@@ -93,6 +92,15 @@ class IncidentRepository:
             return shown, len(shown)
         count = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN), part)
         return shown, int(self._conn.execute(count).scalar_one())
+
+    def asking(self, user: str, limit: int) -> tuple[list[Incident], int]:
+        """The first `limit` open incidents with a handoff waiting for `user`'s answer, and how many in all."""
+        where = (incidents.c.status.in_(_OPEN), _asked(user))
+        stmt = select(incidents).where(*where).order_by(incidents.c.number).limit(limit)
+        shown = [i for i in map(self._from_row, self._conn.execute(stmt).mappings()) if i.pending_for(user)]
+        if len(shown) < limit:
+            return shown, len(shown)
+        return shown, int(self._conn.execute(select(func.count()).select_from(incidents).where(*where)).scalar_one())
 
     def count_open(self, *, division: str | None = None) -> int:
         stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))
@@ -167,6 +175,12 @@ class IncidentRepository:
             id_prefix=self._prefix,
             **values,
         )
+
+
+def _asked(user: str) -> Any:
+    """The incident has a handoff waiting for `user`: a handoff is stored as JSON ({"role": ..., "to": "U123",
+    ...}), whose text names the person asked."""
+    return cast(incidents.c.pending_handoffs, Text).contains(f'"to": "{user}"', autoescape=True)
 
 
 def _to_row(incident: Incident) -> dict[str, Any]:

@@ -227,3 +227,15 @@ def test_the_timeline_names_people_plainly_in_the_api_and_as_mentions_in_slack(b
     shown = bot.reply("timeline OUT-1")
     assert "Communicator handoff to <@U0BOB> pending their answer" in shown
     assert "<@U0BOB> accepted the communicator role from <@U0ALICE>" in shown
+
+
+def test_ack_without_an_id_finds_the_one_outage_asking_and_names_them_when_several_ask(bot: Harness) -> None:
+    for n in range(1, 5):  # outages that ask nobody: not candidates
+        bot.reply(f"declare --division payments --sev 3 Quiet outage {n}")
+    bot.reply("declare --division payments --sev 2 Card auth down --commander <@U0BOB>")
+    bot.reply("declare --division search --sev 2 Search is down --communicator <@U0BOB>")
+    several = bot.reply("ack", user="U0BOB", **DM)
+    assert "pending on several outages" in several and "OUT-5" in several and "OUT-6" in several
+    assert not any(f"OUT-{n} " in several for n in range(1, 5))
+    assert "You are now the commander and communicator of OUT-5" in bot.reply("ack OUT-5", user="U0BOB", **DM)
+    assert "You are now the communicator of OUT-6" in bot.reply("ack", user="U0BOB", **DM)  # the only one left
