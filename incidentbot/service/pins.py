@@ -30,13 +30,21 @@ class Pinned:
         return datetime.fromtimestamp(float(self.ts), tz=UTC)
 
 
-def incidents_in_channel(ctx: Context, channel_id: str, *, thread_ts: str | None = None) -> list[Incident]:
-    """The open incidents a message in `channel_id` may belong to: the one whose thread it is in, else all of
-    the channel's."""
+# How many of a channel's open outages a pin offers to choose from (a button each).
+CHOICES = 5
+
+
+def incidents_in_channel(
+    ctx: Context, channel_id: str, *, thread_ts: str | None = None, number: int | None = None
+) -> list[Incident]:
+    """The open incidents a message in `channel_id` may belong to (only `number`, when given): the one whose
+    thread it is in, else the first CHOICES of the channel's."""
     with ctx.read_uow() as uow:
-        found = [i for i in uow.incidents.open_incidents() if i.channel_id == channel_id]
-    in_thread = [i for i in found if thread_ts is not None and i.thread_ts == thread_ts]
-    return in_thread or found
+        if thread_ts is not None:
+            in_thread = uow.incidents.open_in_channel(channel_id, thread_ts=thread_ts, number=number, limit=1)
+            if in_thread:
+                return in_thread
+        return uow.incidents.open_in_channel(channel_id, number=number, limit=CHOICES)
 
 
 def add_to_timeline(ctx: Context, number: int, pinned: Pinned) -> tuple[Incident, bool]:

@@ -102,6 +102,19 @@ class IncidentRepository:
             return shown, len(shown)
         return shown, int(self._conn.execute(select(func.count()).select_from(incidents).where(*where)).scalar_one())
 
+    def open_in_channel(
+        self, channel_id: str, *, limit: int, thread_ts: str | None = None, number: int | None = None
+    ) -> list[Incident]:
+        """The first `limit` open incidents posted in `channel_id` (only the one whose thread is `thread_ts`,
+        or only `number`, when given), in the order declared."""
+        stmt = select(incidents).where(incidents.c.status.in_(_OPEN), incidents.c.channel_id == channel_id)
+        if thread_ts is not None:
+            stmt = stmt.where(incidents.c.thread_ts == thread_ts)
+        if number is not None:
+            stmt = stmt.where(incidents.c.number == number)
+        rows = self._conn.execute(stmt.order_by(incidents.c.number).limit(limit)).mappings()
+        return [self._from_row(r) for r in rows]
+
     def count_open(self, *, division: str | None = None) -> int:
         stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))
         if division is not None:

@@ -100,9 +100,10 @@ def _pin(ctx: Context, client: WebClient, *, channel: str, ts: str, by: str, aut
         _say(client, respond, channel, by, CANNOT_READ)
         return
     text = text or str(found.get("text") or "")
-    candidates = pins.incidents_in_channel(ctx, channel, thread_ts=found.get("thread_ts"))
-    if isinstance(number, int):
-        candidates = [i for i in candidates if i.number == number]
+    chosen = number if isinstance(number, int) and not isinstance(number, bool) else None
+    candidates = pins.incidents_in_channel(ctx, channel, thread_ts=found.get("thread_ts"), number=chosen)
+    if number is not None and chosen is None:
+        candidates = []  # a malformed choice names no outage
     if not candidates:
         _say(client, respond, channel, by, NO_OUTAGE_HERE)
         return
@@ -131,7 +132,7 @@ def _ask_which(client: WebClient, respond: Respond | None, channel: str, ts: str
                candidates: list[Any]) -> None:  # fmt: skip
     buttons = [button(i.label, action_id=ids.PIN_TO_INCIDENT,
                       value={"incident": i.number, "channel": channel, "ts": ts, "author": author})
-               for i in candidates[:5]]  # fmt: skip
+               for i in candidates[:pins.CHOICES]]  # fmt: skip
     msg = compose("Which outage is this message about?", [
         section("This channel has several open outages. Which timeline should the message go on?"),
         actions(*buttons),
