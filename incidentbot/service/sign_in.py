@@ -66,6 +66,14 @@ def follow_link(ctx: Context, secret: str) -> Followed:
     return Followed("ok", user_id=user_id, session=session)
 
 
+def sign_out(ctx: Context, session: str) -> bool:
+    """End the session whose cookie carries `session` (on this browser only; other sessions stay)."""
+    with ctx.new_uow() as uow:
+        ended = web_sessions.end_session(uow.conn, digest(session))
+        uow.commit()
+    return ended
+
+
 def session_user(ctx: Context, session: str) -> str | None:
     with ctx.read_uow() as uow:
         return web_sessions.session_user(uow.conn, digest(session), now=ctx.clock())

@@ -48,6 +48,12 @@ def session_user(conn: Connection, token_hash: str, *, now: datetime) -> str | N
     return str(found) if found is not None else None
 
 
+def end_session(conn: Connection, token_hash: str) -> bool:
+    """Sign a session out (its cookie no longer opens anything); False when there was no such session."""
+    stmt = delete(web_sessions).where(web_sessions.c.token_hash == token_hash, web_sessions.c.kind == SESSION)
+    return bool(conn.execute(stmt).rowcount)
+
+
 def forget_expired(conn: Connection, *, before: datetime) -> int:
     """Drop links and sessions that expired before `before` (kept a while so a late click hears "expired")."""
     return conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < before)).rowcount

@@ -49,6 +49,7 @@ ROUTES = [
     # The web fallback: sign-in, the live signal, the forms and the write API (issue 11).
     Route("/signin/{secret}", signin.sign_in_page, methods=["GET"]),
     Route("/signin", signin.sign_in_post, methods=["POST"]),
+    Route("/signout", signin.sign_out_post, methods=["POST"]),
     Route("/live", pages.live, methods=["GET"]),
     Route("/live.js", pages.live_script, methods=["GET"]),
     Route("/incidents", forms.declare, methods=["POST"]),

@@ -1,5 +1,6 @@
 """Following a `/outage web` link: `GET /signin/{secret}` shows a "Sign in" button (link previews and
-scanners fetch links; a GET must not use up the link), `POST /signin` uses it and sets the session cookie."""
+scanners fetch links; a GET must not use up the link), `POST /signin` uses it and sets the session cookie.
+`POST /signout` ends the session (on a shared computer, say) and clears the cookie."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from incidentbot.service import sign_in
 from incidentbot.service.context import Context
 from incidentbot.store.page_signals import Delivery
 from incidentbot.web import render
-from incidentbot.web.auth import SESSION_COOKIE, same_origin
+from incidentbot.web.auth import PAGE_COOKIE, SESSION_COOKIE, same_origin
 from incidentbot.web.pages import page_frame
 
 NOTHING = Delivery(waiting=0, retrying=0, failed_recently=0, stuck=False)  # not shown to people not signed in
@@ -49,6 +50,20 @@ async def sign_in_post(request: Request) -> Response:
     response = RedirectResponse("/incidents", status_code=303)
     response.set_cookie(SESSION_COOKIE, followed.session, max_age=int(sign_in.SESSION_LIFETIME.total_seconds()),
                         httponly=True, samesite="lax", secure=ctx.config.public_url.startswith("https:"))  # fmt: skip
+    return response
+
+
+async def sign_out_post(request: Request) -> Response:
+    """`POST /signout`: end this browser's session and clear its cookie; back to the pages, reading only."""
+    ctx: Context = request.app.state.ctx
+    if not same_origin(request):  # another site must not sign people out either
+        return await _refused(request, "unknown")
+    session = request.cookies.get(SESSION_COOKIE, "")[:200]
+    if session:
+        await run_in_threadpool(sign_in.sign_out, ctx, session)
+    response = RedirectResponse("/incidents", status_code=303)
+    for cookie in (SESSION_COOKIE, PAGE_COOKIE):  # the page token's cookie too, when a page was opened with it
+        response.delete_cookie(cookie, httponly=True, samesite="lax", secure=ctx.config.public_url.startswith("https:"))
     return response
 
 

@@ -106,3 +106,41 @@ def test_the_session_cookie_is_secure_when_the_pages_are_served_over_https(
         assert link.startswith("https://incidents.example.com/signin/")
         signed = bot.http.post("/signin", data={"secret": link.rsplit("/", 1)[1]}, follow_redirects=False)
         assert signed.status_code == 303 and "Secure" in signed.headers["set-cookie"]
+
+
+def browser(bot: Harness, session: str | None) -> None:
+    """Make the test client a browser holding `session` (or no cookie at all)."""
+    bot.http.cookies.clear()
+    if session is not None:
+        bot.http.cookies.set("incidentbot_session", session)
+
+
+def signed_in(bot: Harness) -> str:
+    """Follow a fresh link in a browser with no cookie; the session it holds now."""
+    browser(bot, None)
+    bot.http.post("/signin", data={"secret": path_of(sign_in_link(bot)).rsplit("/", 1)[1]})
+    session = bot.http.cookies.get("incidentbot_session")
+    assert session
+    return session
+
+
+def test_signing_out_ends_the_session_on_this_browser_only(bot: Harness) -> None:
+    laptop, phone = signed_in(bot), signed_in(bot)
+    browser(bot, laptop)
+    page = bot.http.get("/incidents").text
+    assert "Signed in as U0ALICE" in page and 'action="/signout"' in page and ">Sign out</button>" in page
+    # A page of another site cannot sign anyone out.
+    foreign = bot.http.post("/signout", headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert foreign.status_code == 400 and bot.http.get("/incidents").status_code == 200
+
+    out = bot.http.post("/signout", follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/incidents"
+    assert 'incidentbot_session=""' in out.headers["set-cookie"] and "Max-Age=0" in out.headers["set-cookie"]
+    assert bot.http.get("/incidents").status_code == 401
+    # The old cookie, kept or stolen, opens nothing any more; the phone's still does.
+    browser(bot, laptop)
+    assert bot.http.get("/incidents").status_code == 401
+    browser(bot, phone)
+    assert bot.http.get("/incidents").status_code == 200
+    browser(bot, None)
+    assert bot.http.post("/signout", follow_redirects=False).status_code == 303  # not signed in: harmless
