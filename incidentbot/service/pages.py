@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from incidentbot.domain.model import Incident
 from incidentbot.service.context import Context
-from incidentbot.store import page_signals
+from incidentbot.store import page_signals, people
 from incidentbot.store.page_signals import Delivery
 
 RECENT = timedelta(days=30)
@@ -29,6 +30,24 @@ def status_page(ctx: Context) -> StatusPage:
         delivery = page_signals.delivery(uow.conn, now=now)
     recent = [i for i in newest if not i.status.is_open and i.declared_at >= now - RECENT]
     return StatusPage(open=open_now, recent=recent, delivery=delivery)
+
+
+def names_of(ctx: Context, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """The names the people a page shows go by (learnt from their Slack requests), where known."""
+    wanted = {user for user in user_ids if user}
+    if not wanted:
+        return {}
+    with ctx.read_uow() as uow:
+        return people.names(uow.conn, wanted)
+
+
+def people_in(incidents: Iterable[Incident]) -> set[str]:
+    """Everyone the pages name for `incidents`: who runs them, who declared them, who is asked to take over."""
+    found: set[str] = set()
+    for i in incidents:
+        found |= {i.commander, i.communicator, i.declared_by}
+        found |= {person for h in i.pending_handoffs for person in (h.to, h.requested_by)}
+    return found
 
 
 def delivery(ctx: Context) -> Delivery:

@@ -4,6 +4,7 @@ signal their script polls to refresh themselves (server-rendered, escaped by Jin
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from importlib import resources
 
 from starlette.concurrency import run_in_threadpool
@@ -32,14 +33,18 @@ DONE = {  # what the page says after a form worked (a fixed list: no text from t
 }
 
 
-async def page_frame(request: Request, delivery: Delivery | None = None) -> render.Page:
+async def page_frame(
+    request: Request, delivery: Delivery | None = None, *, people: Iterable[str | None] = ()
+) -> render.Page:
+    """What every page shows around its content; `people`: the members it names, shown by name where known."""
     ctx: Context = request.app.state.ctx
     who = await viewer(request)
     if delivery is None:
         delivery = await run_in_threadpool(page_queries.delivery, ctx)
+    names = await run_in_threadpool(page_queries.names_of, ctx, [who.user, *people])
     return render.Page(base=ctx.config.public_url, tz=ctx.config.tz, now=ctx.clock(), delivery=delivery,
                        user=who.user, can_write=who.can_write, csrf=who.csrf,
-                       divisions=[d.name for d in ctx.config.divisions])  # fmt: skip
+                       divisions=[d.name for d in ctx.config.divisions], names=names)  # fmt: skip
 
 
 @token_required(page=True)
@@ -47,7 +52,9 @@ async def incidents_page(request: Request) -> Response:
     ctx: Context = request.app.state.ctx
     found = await run_in_threadpool(page_queries.status_page, ctx)
     version = await run_in_threadpool(page_queries.version, ctx)
-    body = render.status_page(await page_frame(request, found.delivery), found.open, found.recent, version=version)
+    named = page_queries.people_in([*found.open, *found.recent])
+    body = render.status_page(await page_frame(request, found.delivery, people=named), found.open, found.recent,
+                              version=version)
     return remember_page_token(request, _html(body))
 
 
@@ -60,8 +67,10 @@ async def incident_page(request: Request) -> Response:
         return HTMLResponse(f"<p>No outage {html.escape(request.path_params['id'])}.</p>", status_code=404)
     version = await run_in_threadpool(page_queries.version, ctx)
     message = DONE.get(request.query_params.get("done", ""), "")
-    body = render.incident_page(await page_frame(request), view.incident, view.timeline, message=message,
-                                version=version, actions=view.actions)  # fmt: skip
+    named = {*page_queries.people_in([view.incident]), *(e.actor for e in view.timeline),
+             *(person for a in view.actions for person in (a.owner, a.done_by))}
+    body = render.incident_page(await page_frame(request, people=named), view.incident, view.timeline,
+                                message=message, version=version, actions=view.actions)  # fmt: skip
     return remember_page_token(request, _html(body))
 
 

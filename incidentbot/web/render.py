@@ -4,7 +4,7 @@ times in the configured time zone, ages in words. Pure: no request, no database.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from html import unescape
@@ -33,6 +33,13 @@ class Page:
     can_write: bool = False
     csrf: str = ""
     divisions: list[str] = field(default_factory=list)
+    names: Mapping[str, str] = field(default_factory=dict)  # user id → the name they go by, where known
+
+    def who(self, user_id: str | None) -> str:
+        """A person as the pages show them: the name they go by in Slack once known, else their member id."""
+        if not user_id:
+            return "—"
+        return self.names.get(user_id) or user_id
 
 
 def plain(text: str | None) -> str:

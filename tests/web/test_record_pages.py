@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from incidentbot.store.tables import action_items, postmortem_sections, timeline_events
+from tests.support import slack_requests as sr
 from tests.support.harness import API_TOKEN, Harness
 from tests.support.record import resolve
 from tests.web.test_write_api import signed_in
@@ -62,7 +63,7 @@ def test_action_items_are_added_and_closed_from_the_incident_page(bot: Harness) 
     done = bot.http.post("/incidents/OUT-1/actions/A-1/done", data={"csrf": csrf}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/incidents/OUT-1?done=action_done"
     page = bot.http.get(done.headers["location"]).text
-    assert "Action item closed." in page and "Mark A-1 done" not in page and "by U0ALICE" in page
+    assert "Action item closed." in page and "Mark A-1 done" not in page and "by u0alice" in page
     actions = bot.http.get("/api/actions", headers=AUTH).json()["actions"]
     assert [(a["id"], a["owner"], a["done_at"] is not None) for a in actions] == [("A-1", "U0CAROL", True)]
 
@@ -137,3 +138,18 @@ def test_the_postmortem_page_watches_its_own_edits(bot: Harness) -> None:
     assert bot.http.get("/live", headers=AUTH).json()["version"] == everywhere  # other pages need not reload
     page = bot.http.get("/incidents/OUT-1/postmortem", headers=AUTH).text
     assert 'data-watch="OUT-1"' in page and f'data-version="{after}"' in page
+
+
+def test_pages_name_people_as_slack_does_where_known_and_by_member_id_otherwise(bot: Harness) -> None:
+    body = sr.slash_command("declare --division payments --sev 2 Card auth down --communicator <@U0BOB>",
+                            user="U0ALICE", channel_id="C0GENERAL", channel_name="general",
+                            response_url=bot.fake.new_response_url(), user_name="alice.smith")  # fmt: skip
+    assert bot.post_signed(body).status_code == 200
+    listing = bot.http.get("/incidents?token=" + API_TOKEN).text
+    assert "<td data-label=\"Commander\">alice.smith</td>" in listing
+    page = bot.http.get("/incidents/OUT-1?token=" + API_TOKEN).text
+    assert "Commander</dt><dd>alice.smith<" in page and "by alice.smith" in page
+    assert "→ U0BOB (asked by alice.smith" in page  # Bob has sent the bot no request yet: his member id
+    assert "alice.smith · declared" in page  # the timeline's actor
+    # The JSON API keeps member ids (the contract), whatever the pages show.
+    assert bot.api("/api/incidents/OUT-1").json()["commander"] == "U0ALICE"

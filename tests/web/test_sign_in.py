@@ -40,7 +40,8 @@ def test_the_link_signs_in_once_as_the_slack_user_with_a_safe_cookie(bot: Harnes
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=2592000" in cookie
     assert "Secure" not in cookie  # public_url is http:// in the harness
     page = bot.http.get("/incidents")
-    assert page.status_code == 200 and "Signed in as U0ALICE" in page.text and ">Declare</button>" in page.text
+    # By the name her Slack requests carry (`/outage web` gave it), not her member id.
+    assert page.status_code == 200 and "Signed in as u0alice" in page.text and ">Declare</button>" in page.text
 
     again = bot.http.post("/signin", data={"secret": secret})
     assert again.status_code == 410 and "already used" in again.text and "/outage web" in again.text
@@ -128,7 +129,7 @@ def test_signing_out_ends_the_session_on_this_browser_only(bot: Harness) -> None
     laptop, phone = signed_in(bot), signed_in(bot)
     browser(bot, laptop)
     page = bot.http.get("/incidents").text
-    assert "Signed in as U0ALICE" in page and 'action="/signout"' in page and ">Sign out</button>" in page
+    assert "Signed in as u0alice" in page and 'action="/signout"' in page and ">Sign out</button>" in page
     # A page of another site cannot sign anyone out.
     foreign = bot.http.post("/signout", headers={"Origin": "https://evil.example"}, follow_redirects=False)
     assert foreign.status_code == 400 and bot.http.get("/incidents").status_code == 200

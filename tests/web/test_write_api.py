@@ -118,7 +118,7 @@ def test_forms_run_the_handlers_as_the_signed_in_person(bot: Harness) -> None:
     made = bot.http.post("/incidents", data=fields, follow_redirects=False)
     assert made.status_code == 303 and made.headers["location"] == "/incidents/OUT-1?done=declared"
     page = bot.http.get(made.headers["location"]).text
-    assert "Declared." in page and "Search slow" in page and "U0BOB" in page
+    assert "Declared." in page and "Search slow" in page and "Commander</dt><dd>u0bob<" in page
     for path, data in [("update", {"text": "Index rebuilt", "status": "monitoring"}), ("note", {"text": "Saw it"}),
                        ("severity", {"severity": "3"}), ("resolve", {"summary": "Rebuilt"})]:  # fmt: skip
         done = bot.http.post(f"/incidents/OUT-1/{path}", data={"csrf": csrf, **data}, follow_redirects=False)
