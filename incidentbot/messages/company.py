@@ -79,31 +79,41 @@ def company_severity(incident: Incident, *, old: int) -> Message:
     return say(sentence, next_update_context(incident))
 
 
-def rollup(incidents: list[Incident], *, now: datetime, public_url: str) -> Message:
+def rollup(incidents: list[Incident], *, now: datetime, public_url: str, total: int | None = None) -> Message:
+    """`incidents`: the worst open ones (all of them, or the first few of `total`)."""
     shown = _company_visible(incidents, open_only=True)
-    count = f"Open outages: {len(shown)}"
+    total = len(shown) if total is None else max(total, len(shown))
+    count = f"Open outages: {total}"
     if not shown:
         return compose(w.NO_OPEN, [section(w.NO_OPEN)])
     return compose(
-        f"{count} ({', '.join(i.label for i in shown)})",
-        [header(count), *(section(_rollup_entry(i, now, public_url)) for i in shown)],
-    )
+        f"{count} ({', '.join(i.label for i in shown)}{', …' if total > len(shown) else ''})",
+        [header(count), *(section(_rollup_entry(i, now, public_url)) for i in shown),
+         *_more(total - len(shown), public_url)],
+    )  # fmt: skip
+
+
+def _more(count: int, public_url: str) -> list[Block]:
+    return [context(f"… and {count} more open outages: {public_url}/incidents")] if count > 0 else []
 
 
 def daily_digest(
     declared: list[Incident], resolved: list[Incident], still_open: list[Incident], *, now: datetime, tz: tzinfo,
-    actions: Sequence[str] = (),
+    actions: Sequence[str] = (), open_total: int | None = None,
 ) -> Message:
+    """`still_open`: the worst open incidents (all of them, or the first few of `open_total`)."""
     declared, resolved = _company_visible(declared), _company_visible(resolved)
     still_open = _company_visible(still_open, open_only=True)
-    counts = f"{len(declared)} declared, {len(resolved)} resolved, {len(still_open)} still open"
+    open_total = len(still_open) if open_total is None else max(open_total, len(still_open))
+    counts = f"{len(declared)} declared, {len(resolved)} resolved, {open_total} still open"
+    more = [f"… and {open_total - len(still_open)} more"] if open_total > len(still_open) else []
     return compose(
         f"Outage digest: {counts}",
         [
             header(f"Outage digest · {now.astimezone(tz):%a %d %b %Y}"),
             *_group("Declared in the last day", [_declared_row(i, tz) for i in declared]),
             *_group("Resolved in the last day", [_resolved_row(i) for i in resolved]),
-            *_group("Still open", [_open_row(i, now) for i in still_open]),
+            *_group("Still open", [_open_row(i, now) for i in still_open], count=open_total, more=more),
             *digest_actions(actions),
         ],
     )
@@ -130,8 +140,8 @@ def _last_heard(incident: Incident, now: datetime) -> str:
     return f"Last update {w.ago(incident.last_update_at, now)}: {text}\n{due}"
 
 
-def _group(title: str, rows: list[str]) -> list[Block]:
-    return lines([f"*{title} ({len(rows)})*", *(rows or ["None."])])
+def _group(title: str, rows: list[str], *, count: int | None = None, more: Sequence[str] = ()) -> list[Block]:
+    return lines([f"*{title} ({len(rows) if count is None else count})*", *(rows or ["None."]), *more])
 
 
 def _declared_row(incident: Incident, tz: tzinfo) -> str:

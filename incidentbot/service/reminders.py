@@ -38,6 +38,9 @@ log = logging.getLogger("incidentbot.scheduler")
 # its claimed work taken over by another within about LEASE, and a slow job is never taken from a live one.
 LEASE = timedelta(seconds=10)
 HEARTBEAT = LEASE / 3
+# How many open outages a roll-up or a digest lists, worst first (the rest are counted): read within this bound
+# however many are open, inside a transaction that, on SQLite, holds the write turn commands wait for.
+COMPANY_SHOWN = 20
 
 
 def run_due(ctx: Context, *, owner: str, in_hand: InHand, limit: int = 20) -> int:
@@ -156,20 +159,21 @@ def _workspace_job(ctx: Context, uow: UnitOfWork, row: DueRow) -> None:
     posts = Posts(ctx, now)
     due_work.finish(uow.conn, row.id)
     if row.kind is DueKind.ROLLUP:
-        live = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
+        live, total = uow.incidents.worst_open_outages(COMPANY_SHOWN)
         if live:
-            posts.company_broadcast(rollup(live, now=now, public_url=ctx.config.public_url), key="rollup")
+            posts.company_broadcast(rollup(live, now=now, public_url=ctx.config.public_url, total=total),
+                                    key="rollup")
             due_work.ensure(uow.conn, next_rollup(now, ctx.config.summary_interval))
     elif row.kind is DueKind.DIGEST:
         day_ago = now - timedelta(days=1)
         recent = [i for i in uow.incidents.between(day_ago, now) if i.counts_as_outage]
         declared = [i for i in recent if i.declared_at >= day_ago]
         resolved = [i for i in recent if i.resolved_at is not None and i.resolved_at >= day_ago]
-        still_open = [i for i in uow.incidents.open_incidents() if i.in_company_channel]
+        still_open, open_total = uow.incidents.worst_open_outages(COMPANY_SHOWN)
         if declared or resolved or still_open:  # a quiet day is not worth a post to the whole company
             open_actions = follow_ups.open_action_rows(ctx, uow, now)
             posts.company_broadcast(daily_digest(declared, resolved, still_open, now=now, tz=ctx.config.tz,
-                                                 actions=open_actions), key="digest")
+                                                 actions=open_actions, open_total=open_total), key="digest")
         due_work.ensure(uow.conn, DueItem(DueKind.DIGEST, next_daily(now, ctx.config.daily_digest_at,
                                                                      ctx.config.tz)))
     elif row.kind is DueKind.ACTION_REMINDER:

@@ -115,6 +115,16 @@ class IncidentRepository:
         rows = self._conn.execute(stmt.order_by(incidents.c.number).limit(limit)).mappings()
         return [self._from_row(r) for r in rows]
 
+    def worst_open_outages(self, limit: int) -> tuple[list[Incident], int]:
+        """The `limit` worst open incidents the company channel hears of (drills never), by severity then in the
+        order declared, and how many there are in all (counted only when there may be more)."""
+        where = (incidents.c.status.in_(_OPEN), incidents.c.drill.is_(False))
+        stmt = select(incidents).where(*where).order_by(incidents.c.severity, incidents.c.number).limit(limit)
+        shown = [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
+        if len(shown) < limit:
+            return shown, len(shown)
+        return shown, int(self._conn.execute(select(func.count()).select_from(incidents).where(*where)).scalar_one())
+
     def count_open(self, *, division: str | None = None) -> int:
         stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))
         if division is not None:

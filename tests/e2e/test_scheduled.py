@@ -77,6 +77,21 @@ def test_rollup_of_open_outages_every_summary_interval_while_a_real_one_is_open(
         assert len(company(bot, "Open outages")) == 4 and "OUT-4" in company(bot, "Open outages")[-1]
 
 
+def test_a_rollup_of_many_open_outages_lists_the_worst_and_counts_the_rest(
+    database_url: str, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    config = {"summary_interval": "10m"}
+    with start_harness(database_url=database_url, fake=fake_slack, tmp_path=tmp_path, config=config) as bot:
+        for n in range(1, 25):
+            bot.reply(f"declare --division payments --sev 4 Minor outage {n}")
+        bot.reply("declare --division search --sev 1 Search is down")  # the worst, declared last
+        bot.reply("declare --drill --division search --sev 1 Game day")  # never in the company channel
+        bot.pass_time(timedelta(minutes=11))
+        [rollup] = company(bot, "Open outages")
+        assert rollup.startswith("Open outages: 25 (OUT-25, OUT-1, OUT-2,") and ", …)" in rollup
+        assert "OUT-26" not in rollup and "… and 5 more open outages: http://localhost:3000/incidents" in rollup
+        assert rollup.count("· SEV4 ·") == 19
+
 def test_daily_digest_at_local_time_lists_the_last_day(database_url: str, fake_slack: FakeSlack,
                                                         tmp_path: Path) -> None:
     zone = ZoneInfo("America/New_York")

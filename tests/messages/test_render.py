@@ -278,6 +278,15 @@ def test_rollup_of_many_incidents_stays_within_50_blocks() -> None:
     assert msg.blocks[-1]["elements"][0]["text"] == "… 31 more"
 
 
+def test_rollup_and_digest_of_the_first_few_of_many_count_them_all() -> None:
+    few = [incident(number=n) for n in range(1, 4)]
+    msg = valid(rollup(few, now=later(10), public_url=URL, total=40))
+    assert msg.text.startswith("Open outages: 40 (OUT-1, OUT-2, OUT-3, …)")
+    assert f"… and 37 more open outages: {URL}/incidents" in all_text(msg)
+    digest = all_text(valid(daily_digest([], [], few, now=later(60), tz=UTC, open_total=40)))
+    assert "0 declared, 0 resolved, 40 still open" in digest and "*Still open (40)*" in digest
+    assert "… and 37 more" in digest
+
 def test_daily_digest_groups_and_durations() -> None:
     fixed = incident(number=1)
     fixed.resolve(actor="U1", now=later(72))
