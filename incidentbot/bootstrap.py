@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from incidentbot.config import Env, Settings
 from incidentbot.scheduler.ticker import Ticker
+from incidentbot.service import home
 from incidentbot.service.context import Context
 from incidentbot.slack.app import build_app
 from incidentbot.slack.delivery import ChannelPacer, Deliverer
@@ -104,6 +105,7 @@ def build_bot(settings: Settings, options: Options | None = None) -> Bot:
     client = _slack_client(env, options)
     deliverer = _deliverer(db, client, options, prefix=settings.bot.id_prefix)
     ctx = _context(settings, options, db, on_commit=deliverer.wake)
+    deliverer.home_view = functools.partial(home.view_for, ctx)  # Home tabs are rendered when delivered
     ticker = Ticker(ctx=ctx, owner=options.owner, interval=options.tick_interval)
     bolt = _bolt(ctx, env)
     web = _web(ctx, bolt, env, workers=(deliverer, ticker) if options.run_workers else None)

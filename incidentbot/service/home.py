@@ -1,6 +1,7 @@
 """Home tabs kept current: when who holds a role, who is asked to take one, or whether an incident is open
 changes, or an action item of someone's is added, closed or reopened, the people concerned get their Home tab
-re-published (an outbox row each, rendered from state)."""
+re-published: an outbox row each, whose view (`HOME`) is rendered from state when the row is delivered, after
+the command has answered and outside its transaction (the worker calls `view_for`)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def duties(incident: Incident | None) -> dict[str, tuple[object, ...]]:
 
 
 # How many open incidents a Home tab lists, of the person's and of all: read within these bounds whatever
-# the number open (a thousand, in a bad hour), since each refresh is rendered inside a command's transaction.
+# the number open (a thousand, in a bad hour).
 YOURS_SHOWN = 8
 OPEN_SHOWN = 20
 
@@ -47,8 +48,12 @@ def render(uow: UnitOfWork, ctx: Context, user: str, first_open: tuple[list[Inci
     return home_view(user, outages, now=now, public_url=ctx.config.public_url, action_items=mine)
 
 
+# In a queued `views.publish`, the view still to be rendered: the Home tab as it is when the row is delivered.
+HOME = "$home"
+
+
 def view_for(ctx: Context, user: str) -> dict[str, Any]:
-    """The Home tab of `user` as it is now (read-only; for `app_home_opened`)."""
+    """The Home tab of `user` as it is now (read-only; for `app_home_opened`, and for a queued row's `HOME`)."""
     with ctx.read_uow() as uow:
         return render(uow, ctx, user, uow.incidents.first_open(OPEN_SHOWN), now=ctx.clock())
 
@@ -60,14 +65,14 @@ def refresh(uow: UnitOfWork, ctx: Context, before: Incident | None, after: Incid
 
 
 def queue(uow: UnitOfWork, ctx: Context, users: Iterable[str | None], *, now: datetime) -> None:
-    """Queue a fresh Home tab for each of `users`, rendered from the state this transaction sees."""
+    """Queue a fresh Home tab for each of `users`, rendered when it is delivered (so it shows what is true then,
+    and the command that queued it reads and renders nothing for it)."""
     changed = sorted({user for user in users if user})
     if not changed:
         return
-    first_open = uow.incidents.first_open(OPEN_SHOWN)
     messages = [
         OutboxMessage(method="views.publish", ordering_key=f"home:{user}"[:80], purpose="home",
-                      args={"user_id": user, "view": render(uow, ctx, user, first_open, now=now)})
+                      args={"user_id": user, "view": HOME})
         for user in changed
     ]  # fmt: skip
     outbox.enqueue(uow.conn, messages, now=now)

@@ -6,9 +6,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from incidentbot.messages import ids
 from incidentbot.service import pins
-from incidentbot.service.home import YOURS_SHOWN
+from incidentbot.service.home import HOME, YOURS_SHOWN
+from incidentbot.store.tables import outbox
 from tests.support import slack_requests as sr
 from tests.support.harness import Harness
 from tests.support.statements import statements
@@ -308,3 +311,18 @@ def test_a_pin_among_many_open_outages_offers_a_few_and_takes_any_chosen(bot: Ha
     reply = bot.fake.post_as_user("payments-outage", "U0CAROL", "Rolled back", thread_ts=root.ts)
     bot.event(pin_event("reaction_added", user="U0CAROL", channel=first.channel, ts=reply, author="U0CAROL"))
     bot.wait(lambda: any(e["kind"] == "message_pinned" for e in timeline(bot, "OUT-6")), what="the pin on OUT-6")
+
+
+def test_a_queued_home_tab_is_rendered_when_it_is_delivered_not_in_the_command(bot: Harness) -> None:
+    bot.fake.fail("views.publish", status=503, times=None)  # Home tabs cannot go out for a while
+    bot.reply("declare --division payments --sev 2 Card auth down")
+    bot.reply("commander <@U0BOB> OUT-1")
+    with bot.bot.db.read_engine.connect() as conn:
+        queued = conn.execute(select(outbox.c.args).where(outbox.c.purpose == "home")).scalars().all()
+    assert queued and all(args["view"] == HOME for args in queued)  # the command rendered no Home tab
+    bot.reply("ack OUT-1", user="U0BOB")  # Bob takes over while his Home tab still waits
+    bot.fake.clear_faults()
+    bot.delivered(timeout=30)
+    [bob] = [v for v in bot.fake.views if v.kind == "home" and v.user == "U0BOB"]
+    # What Bob sees is true when it arrived: he is the commander; the Accept button of the request is gone.
+    assert "You are the *commander*" in json.dumps(bob.view) and ids.ACCEPT_HANDOFF not in json.dumps(bob.view)

@@ -1,5 +1,6 @@
 """A row's arguments as Slack must see them: `$root` replaced by the incident's thread, `#name` and `@U123`
-by channel ids, and a post tagged with its delivery id (how an earlier delivery is recognised)."""
+by channel ids, a Home tab (`$home`) rendered as it is now, and a post tagged with its delivery id (how an
+earlier delivery is recognised)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from incidentbot.service.deliveries import RootThread
+from incidentbot.service.home import HOME
 from incidentbot.service.posts import ROOT
 from incidentbot.slack.directory import ChannelDirectory
 from incidentbot.store.outbox import OutboxRow
@@ -22,9 +24,16 @@ class ThreadMoving(Exception):
     """The incident's thread is being re-created in a new channel; rows for it wait until it exists."""
 
 
-def resolve(row: OutboxRow, *, root_thread: Callable[[int], RootThread], directory: ChannelDirectory) -> dict[str, Any]:
+def resolve(
+    row: OutboxRow, *, root_thread: Callable[[int], RootThread], directory: ChannelDirectory,
+    home_view: Callable[[str], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Raises `ThreadMoving` or `RootNotReady` when the row refers to a thread that is not there."""
     args = dict(row.args)
+    if args.get("view") == HOME:
+        if home_view is None:
+            raise RuntimeError("this process cannot render Home tabs (no renderer was given to the deliverer)")
+        args["view"] = home_view(str(args["user_id"]))
     if ROOT in (args.get("channel"), args.get("thread_ts"), args.get("ts")):
         channel, ts = _root_of(row, root_thread)
         for name in ("channel", "thread_ts", "ts"):

@@ -75,6 +75,8 @@ class Deliverer:
             read_uow=lambda: UnitOfWork(db, id_prefix=id_prefix, readonly=True),
         )  # fmt: skip
         self._renewed = time.monotonic()
+        # Renders a queued Home tab (`$home`) at delivery: given once the service context exists (bootstrap).
+        self.home_view: Callable[[str], dict[str, Any]] | None = None
         self._in_hand = InHand()  # claimed and not yet done with: the only rows whose leases the heartbeat renews
         self._wake = threading.Event()
         self._freed = threading.Event()  # a delivery has finished since the last claim
@@ -191,7 +193,8 @@ class Deliverer:
     def _deliver(self, row: OutboxRow) -> None:
         args: dict[str, Any] | None = None
         try:
-            args = resolve(row, root_thread=partial(deliveries.root_thread, self._dctx), directory=self.directory)
+            args = resolve(row, root_thread=partial(deliveries.root_thread, self._dctx), directory=self.directory,
+                           home_view=self.home_view)
             if row.unknown_outcome and row.method == "chat.postMessage":
                 found = find_delivered(row, args, call=self._call)
                 if found is not None:
