@@ -3,7 +3,7 @@
 the same way), both hit in the same run with signed `/outage` commands, the two servers taking turns.
 
     python benchmarks/ack_under_load.py [--db sqlite|postgresql] [--requests 400] [--concurrency 1 20]
-                                        [--people 20] [--smoke]
+                                        [--people 20] [--commands list status declare update] [--smoke]
 
 Two shapes of load, each measured on both servers:
 - `--concurrency N`: N clients sending back to back, each the moment its previous answer arrives. At 20 this
