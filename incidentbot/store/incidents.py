@@ -54,53 +54,28 @@ class IncidentRepository:
         self._conn.execute(_SAVE, {**_to_row(incident), "saved_number": incident.number})
         self._append_events(incident)
 
-    def open_incidents(self, *, division: str | None = None, limit: int | None = None) -> list[Incident]:
-        stmt = select(incidents).where(incidents.c.status.in_(_OPEN))
-        if division is not None:
-            stmt = stmt.where(incidents.c.division == division)
-        rows = self._conn.execute(stmt.order_by(incidents.c.number).limit(limit)).mappings()
-        return [self._from_row(r) for r in rows]
-
-    def open_worst_first(self, *, division: str, limit: int) -> list[Incident]:
-        """The `limit` worst open incidents of `division`: by severity, then in the order they were declared."""
-        stmt = select(incidents).where(incidents.c.status.in_(_OPEN), incidents.c.division == division)
-        rows = self._conn.execute(stmt.order_by(incidents.c.severity, incidents.c.number).limit(limit)).mappings()
-        return [self._from_row(r) for r in rows]
-
     def first_open(
         self, limit: int, *, division: str | None = None, worst_first: bool = False
     ) -> tuple[list[Incident], int]:
         """The first `limit` open incidents (of `division`; in the order declared, or worst first) and how many
-        are open in all, counted only when there may be more than were read (1,000 may be open)."""
-        if worst_first:
-            assert division is not None, "worst first is per division (a channel topic)"
-            shown = self.open_worst_first(division=division, limit=limit)
-        else:
-            shown = self.open_incidents(division=division, limit=limit)
-        return shown, self.count_open(division=division) if len(shown) == limit else len(shown)
+        are open in all."""
+        where: list[Any] = [incidents.c.status.in_(_OPEN)]
+        if division is not None:
+            where.append(incidents.c.division == division)
+        order = [incidents.c.severity, incidents.c.number] if worst_first else [incidents.c.number]
+        return self._first_and_count(where, order, limit)
 
     def involving(self, user: str, limit: int) -> tuple[list[Incident], int]:
         """The first `limit` open incidents where `user` holds a role or is asked to take one (those waiting
-        for their answer first, then in the order declared), and how many there are in all (counted only when
-        there may be more)."""
+        for their answer first, then in the order declared), and how many there are in all."""
         asked = _asked(user)
         part = or_(incidents.c.commander == user, incidents.c.communicator == user, asked)
-        stmt = (select(incidents).where(incidents.c.status.in_(_OPEN), part)
-                .order_by(case((asked, 0), else_=1), incidents.c.number))
-        shown = [self._from_row(r) for r in self._conn.execute(stmt.limit(limit)).mappings()]
-        if len(shown) < limit:
-            return shown, len(shown)
-        count = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN), part)
-        return shown, int(self._conn.execute(count).scalar_one())
+        return self._first_and_count([incidents.c.status.in_(_OPEN), part],
+                                     [case((asked, 0), else_=1), incidents.c.number], limit)
 
     def asking(self, user: str, limit: int) -> tuple[list[Incident], int]:
         """The first `limit` open incidents with a handoff waiting for `user`'s answer, and how many in all."""
-        where = (incidents.c.status.in_(_OPEN), _asked(user))
-        stmt = select(incidents).where(*where).order_by(incidents.c.number).limit(limit)
-        shown = [i for i in map(self._from_row, self._conn.execute(stmt).mappings()) if i.pending_for(user)]
-        if len(shown) < limit:
-            return shown, len(shown)
-        return shown, int(self._conn.execute(select(func.count()).select_from(incidents).where(*where)).scalar_one())
+        return self._first_and_count([incidents.c.status.in_(_OPEN), _asked(user)], [incidents.c.number], limit)
 
     def open_in_channel(
         self, channel_id: str, *, limit: int, thread_ts: str | None = None, number: int | None = None
@@ -117,19 +92,18 @@ class IncidentRepository:
 
     def worst_open_outages(self, limit: int) -> tuple[list[Incident], int]:
         """The `limit` worst open incidents the company channel hears of (drills never), by severity then in the
-        order declared, and how many there are in all (counted only when there may be more)."""
-        where = (incidents.c.status.in_(_OPEN), incidents.c.drill.is_(False))
-        stmt = select(incidents).where(*where).order_by(incidents.c.severity, incidents.c.number).limit(limit)
+        order declared, and how many there are in all."""
+        return self._first_and_count([incidents.c.status.in_(_OPEN), incidents.c.drill.is_(False)],
+                                     [incidents.c.severity, incidents.c.number], limit)
+
+    def _first_and_count(self, where: list[Any], order: list[Any], limit: int) -> tuple[list[Incident], int]:
+        """The first `limit` incidents matching `where` in `order`, and how many match in all: counted only when
+        there may be more than were read (a thousand may be open), so a short list costs one statement."""
+        stmt = select(incidents).where(*where).order_by(*order).limit(limit)
         shown = [self._from_row(r) for r in self._conn.execute(stmt).mappings()]
         if len(shown) < limit:
             return shown, len(shown)
         return shown, int(self._conn.execute(select(func.count()).select_from(incidents).where(*where)).scalar_one())
-
-    def count_open(self, *, division: str | None = None) -> int:
-        stmt = select(func.count()).select_from(incidents).where(incidents.c.status.in_(_OPEN))
-        if division is not None:
-            stmt = stmt.where(incidents.c.division == division)
-        return int(self._conn.execute(stmt).scalar_one())
 
     def newest(self, *, open_only: bool = False, limit: int = 100, offset: int = 0) -> list[Incident]:
         stmt = select(incidents)

@@ -182,13 +182,13 @@ def test_the_worst_open_incidents_of_a_division_and_their_count(db: Database) ->
     made = many_open(db, 30)
     worst = sorted(made, key=lambda i: (i.severity, i.number or 0))
     with UnitOfWork(db, readonly=True) as uow:
-        assert [i.number for i in uow.incidents.open_worst_first(division="payments", limit=9)] == [
-            i.number for i in worst[:9]]
-        assert uow.incidents.open_worst_first(division="payments", limit=40) == worst
-        assert uow.incidents.open_worst_first(division="nobody", limit=9) == []
-        assert uow.incidents.count_open(division="payments") == 30
-        assert uow.incidents.count_open(division="nobody") == 0
-        assert uow.incidents.count_open() == 31
+        first, count = uow.incidents.first_open(9, division="payments", worst_first=True)
+        assert [i.number for i in first] == [i.number for i in worst[:9]]
+        assert uow.incidents.first_open(40, division="payments", worst_first=True)[0] == worst
+        assert uow.incidents.first_open(9, division="nobody", worst_first=True)[0] == []
+        assert count == 30
+        assert uow.incidents.first_open(9, division="nobody")[1] == 0
+        assert uow.incidents.first_open(9)[1] == 31
 
 
 def test_the_topic_reads_no_more_than_it_can_show(db: Database) -> None:
