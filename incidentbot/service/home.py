@@ -35,27 +35,23 @@ YOURS_SHOWN = 8
 OPEN_SHOWN = 20
 
 
-def render(uow: UnitOfWork, ctx: Context, user: str, first_open: tuple[list[Incident], int], *,
-           now: datetime) -> dict[str, Any]:
-    """The Home tab of `user` from state: their part in the open incidents, the first open incidents (with how
-    many are open in all) and the user's own open action items."""
-    today = now.astimezone(ctx.config.tz).date()
-    mine = [action_row(item, incident_label=f"{ctx.config.id_prefix}-{item.incident_number}", today=today)
-            for item in uow.actions.find(owner=user, open_only=True)]
-    yours, yours_total = uow.incidents.involving(user, YOURS_SHOWN)
-    shown, total = first_open
-    outages = HomeIncidents(yours=yours, yours_total=yours_total, shown=shown, total=total)
-    return home_view(user, outages, now=now, public_url=ctx.config.public_url, action_items=mine)
-
-
 # In a queued `views.publish`, the view still to be rendered: the Home tab as it is when the row is delivered.
 HOME = "$home"
 
 
 def view_for(ctx: Context, user: str) -> dict[str, Any]:
-    """The Home tab of `user` as it is now (read-only; for `app_home_opened`, and for a queued row's `HOME`)."""
+    """The Home tab of `user` as it is now, from state: their part in the open incidents, the first open
+    incidents (with how many are open in all) and their own open action items. Read-only; for
+    `app_home_opened`, and for a queued row's `HOME`."""
+    now = ctx.clock()
+    today = now.astimezone(ctx.config.tz).date()
     with ctx.read_uow() as uow:
-        return render(uow, ctx, user, uow.incidents.first_open(OPEN_SHOWN), now=ctx.clock())
+        mine = [action_row(item, incident_label=f"{ctx.config.id_prefix}-{item.incident_number}", today=today)
+                for item in uow.actions.find(owner=user, open_only=True)]
+        yours, yours_total = uow.incidents.involving(user, YOURS_SHOWN)
+        shown, total = uow.incidents.first_open(OPEN_SHOWN)
+    outages = HomeIncidents(yours=yours, yours_total=yours_total, shown=shown, total=total)
+    return home_view(user, outages, now=now, public_url=ctx.config.public_url, action_items=mine)
 
 
 def refresh(uow: UnitOfWork, ctx: Context, before: Incident | None, after: Incident, *, now: datetime) -> None:
